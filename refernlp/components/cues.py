@@ -1,0 +1,51 @@
+"""Ask and relationship cues: what the draft asks for, and what it says about the tie."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from ..resources import lexicon
+from .base import Mark, build_phrase_matcher, ensure_extensions
+
+ASK_KINDS = ("referral", "keep_in_mind", "introduction", "advice")
+RELATIONSHIP_KINDS = ("reconnect", "met_once", "cold", "mutual", "close")
+OTHER_KINDS = ("resume", "bond", "goal_statement", "location", "level")
+
+
+class CueDetector:
+    """Writes ``doc._.cues``: a list of :class:`Mark` with category ``ask``, ``relationship`` or another cue kind."""
+
+    def __init__(self, nlp: Language, name: str = "refernlp_cues") -> None:
+        ensure_extensions()
+        self.name = name
+        spec = lexicon("cues")
+        groups: dict[str, list[str]] = {}
+        self.category: dict[str, str] = {}
+        for kind in ASK_KINDS:
+            groups[kind] = spec["asks"][kind]
+            self.category[kind] = "ask"
+        for kind in RELATIONSHIP_KINDS:
+            groups[kind] = spec["relationship"][kind]
+            self.category[kind] = "relationship"
+        for kind in OTHER_KINDS:
+            groups[kind] = spec[kind]
+            self.category[kind] = kind
+        self.matcher = build_phrase_matcher(nlp, groups)
+
+    def __call__(self, doc: Doc) -> Doc:
+        by_kind: dict[str, list] = {}
+        for match_id, start, end in self.matcher(doc):
+            by_kind.setdefault(doc.vocab.strings[match_id], []).append(doc[start:end])
+        marks = []
+        for kind, spans in by_kind.items():
+            for span in filter_spans(spans):
+                marks.append(Mark(span.start_char, span.end_char, kind, self.category[kind], "neutral", span.text))
+        doc._.cues = sorted(marks)
+        return doc
+
+
+@Language.factory("refernlp_cues")
+def make_cue_detector(nlp: Language, name: str) -> CueDetector:
+    return CueDetector(nlp, name)

@@ -1,0 +1,648 @@
+"""Training and evaluation: the code behind ``refernlp train``, ``refernlp evaluate`` and
+``scripts/train_models.py``.
+
+scikit-learn is imported here only (never on the critique path). The learned
+weights are exported to :class:`~refernlp.modelio.LinearModel` arrays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .critic import ALL_TASKS, CLASSIFIER_TASKS, RANKER_TASKS
+from .errors import ConfigError, DataError
+from .features import FeatureConfig, named_features, text_features
+from .modelio import LinearModel
+from .pipeline import doc_cues, doc_words, make_nlp
+
+TASK_LABELS: dict[str, tuple[str, ...]] = {
+    "request_type": ("general", "none", "targeted"),
+    "transparency": ("high", "low"),
+    "politeness": ("impolite", "neutral", "polite"),
+    "relationship": ("second_degree", "strong", "unknown", "weak"),
+}
+#: data column holding each task's label in the project's own format
+TASK_COLUMN = {"request_type": "type", "transparency": "transparency", "politeness": "politeness", "relationship": "relationship", "company": "company", "role": "role"}
+MIN_PER_CLASS = 5
+RANKER_BITS = 16
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TaskConfig:
+    """Hyper-parameters of one task's logistic regression."""
+
+    C: float = 4.0
+    max_iter: int = 2000
+    class_weight: str | None = "balanced"
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "TaskConfig":
+        unknown = set(d) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ConfigError(f"unknown task setting(s) {sorted(unknown)}; expected {sorted(cls.__dataclass_fields__)}")
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that decides a trained model. Load from TOML/JSON with :meth:`from_file`."""
+
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+    request_type: TaskConfig = field(default_factory=lambda: TaskConfig(C=4.0))
+    transparency: TaskConfig = field(default_factory=lambda: TaskConfig(C=4.0))
+    politeness: TaskConfig = field(default_factory=lambda: TaskConfig(C=1.0))
+    relationship: TaskConfig = field(default_factory=lambda: TaskConfig(C=4.0))
+    company: TaskConfig = field(default_factory=lambda: TaskConfig(C=1.0, class_weight=None))
+    role: TaskConfig = field(default_factory=lambda: TaskConfig(C=1.0, class_weight=None))
+    #: weight of each Stanford Politeness Corpus row relative to a referral draft
+    stanford_weight: float = 0.5
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["features"] = self.features.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "TrainingConfig":
+        known = set(cls.__dataclass_fields__)
+        unknown = set(d) - known
+        if unknown:
+            raise ConfigError(f"unknown config key(s) {sorted(unknown)}; expected some of {sorted(known)}")
+        kw: dict[str, Any] = {}
+        for key, value in d.items():
+            if key == "features":
+                if not isinstance(value, Mapping):
+                    raise ConfigError("[features] must be a table")
+                unknown_f = set(value) - set(FeatureConfig.__dataclass_fields__)
+                if unknown_f:
+                    raise ConfigError(f"unknown [features] setting(s) {sorted(unknown_f)}")
+                kw[key] = FeatureConfig.from_dict(value)
+            elif key in ALL_TASKS:
+                if not isinstance(value, Mapping):
+                    raise ConfigError(f"[{key}] must be a table")
+                kw[key] = TaskConfig.from_dict(value)
+            else:
+                kw[key] = value
+        try:
+            return cls(**kw)
+        except TypeError as exc:
+            raise ConfigError(str(exc)) from None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> "TrainingConfig":
+        p = Path(path)
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise ConfigError(f"{p}: cannot read config ({exc.strerror or exc})") from None
+        try:
+            if p.suffix.lower() == ".json":
+                data = json.loads(raw.decode("utf-8"))
+            else:
+                import tomllib
+
+                data = tomllib.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{p}: invalid config ({exc})") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{p}: config must be a table/object")
+        return cls.from_dict(data)
+
+    def task(self, name: str) -> TaskConfig:
+        return getattr(self, name)
+
+
+# --- examples ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Example:
+    """One labelled draft. ``labels`` maps task/slot columns to values (absent = unlabelled)."""
+
+    text: str
+    labels: Mapping[str, Any]
+    weight: float = 1.0
+    source: str = ""
+
+
+def data_hash(examples: Sequence[Example]) -> str:
+    h = hashlib.sha256()
+    for ex in examples:
+        h.update(json.dumps([ex.text, dict(sorted(ex.labels.items())), ex.weight], sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+# --- featurisation --------------------------------------------------------------
+class Featurizer:
+    """Runs the pipeline once per text and caches everything training needs."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.nlp = make_nlp()
+        self.slots = self.nlp.get_pipe("refernlp_slots")
+        self.progress = progress
+
+    def docs(self, texts: Sequence[str]) -> list:
+        from .textio import prepare
+
+        out = []
+        step = max(1, len(texts) // 10)
+        for i, doc in enumerate(self.nlp.pipe((prepare(t).text for t in texts), batch_size=128)):
+            out.append(doc)
+            if self.progress and (i + 1) % step == 0:
+                self.progress(f"featurised {i + 1}/{len(texts)} texts")
+        return out
+
+    @staticmethod
+    def matrix(docs: Sequence, config: FeatureConfig):
+        from scipy.sparse import csr_matrix
+
+        indptr, indices, values = [0], [], []
+        for doc in docs:
+            row = text_features(doc_words(doc), doc.text, doc_cues(doc), config)
+            for k in sorted(row):
+                indices.append(k)
+                values.append(row[k])
+            indptr.append(len(indices))
+        return csr_matrix((np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)), shape=(len(docs), 1 << config.n_bits))
+
+
+def _fit_lr(X, y: Sequence[str], labels: Sequence[str], cfg: TaskConfig, weights=None, seed: int = 0):
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, class_weight=cfg.class_weight, solver="lbfgs", random_state=seed)
+    clf.fit(X, np.asarray(y), sample_weight=weights)
+    classes = tuple(str(c) for c in clf.classes_)
+    if classes != tuple(sorted(labels)):
+        raise DataError(f"training data covers labels {list(classes)}, expected {sorted(labels)}")
+    return clf, classes
+
+
+def _to_linear(task: str, clf, classes: tuple[str, ...], n_bits: int) -> LinearModel:
+    coef = np.asarray(clf.coef_, dtype=np.float32)
+    intercept = np.asarray(clf.intercept_, dtype=np.float32)
+    if coef.shape[1] != 1 << n_bits:
+        raise DataError("unexpected feature width")
+    return LinearModel(task=task, labels=classes, coef=coef, intercept=intercept)
+
+
+# --- metrics --------------------------------------------------------------------
+def classification_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1, per-class precision/recall/F1/support and the confusion matrix (rows = gold)."""
+    labels = list(labels)
+    index = {l: i for i, l in enumerate(labels)}
+    cm = np.zeros((len(labels), len(labels)), dtype=int)
+    for g, p in zip(gold, pred):
+        if g in index and p in index:
+            cm[index[g], index[p]] += 1
+    per = {}
+    f1s = []
+    for i, l in enumerate(labels):
+        tp = cm[i, i]
+        prec = tp / cm[:, i].sum() if cm[:, i].sum() else 0.0
+        rec = tp / cm[i, :].sum() if cm[i, :].sum() else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[l] = {"precision": round(float(prec), 4), "recall": round(float(rec), 4), "f1": round(float(f1), 4), "support": int(cm[i, :].sum())}
+        if cm[i, :].sum():
+            f1s.append(f1)
+    total = cm.sum()
+    return {
+        "n": int(total),
+        "accuracy": round(float(np.trace(cm) / total), 4) if total else 0.0,
+        "macro_f1": round(float(np.mean(f1s)), 4) if f1s else 0.0,
+        "per_class": per,
+        "labels": labels,
+        "confusion_matrix": cm.tolist(),
+    }
+
+
+def slot_metrics(gold: Sequence[str | None], pred: Sequence[str | None]) -> dict[str, Any]:
+    """Exact-match precision/recall/F1 of a single-valued slot (None = absent)."""
+    tp = sum(1 for g, p in zip(gold, pred) if g is not None and p is not None and g == p)
+    n_pred = sum(1 for p in pred if p is not None)
+    n_gold = sum(1 for g in gold if g is not None)
+    prec = tp / n_pred if n_pred else 0.0
+    rec = tp / n_gold if n_gold else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "n_gold": n_gold, "n_pred": n_pred, "n_correct": tp}
+
+
+# --- validation -----------------------------------------------------------------
+def validate_examples(task: str, examples: Sequence[Example], *, where: str = "data") -> list[Example]:
+    """Keep the examples labelled for ``task``; raise :class:`DataError` on bad labels or rows."""
+    col = TASK_COLUMN[task]
+    if not any(col in ex.labels for ex in examples):
+        raise DataError(f"{where}: no '{col}' labels for task {task}")
+    bad_text = [i for i, ex in enumerate(examples) if not isinstance(ex.text, str) or not ex.text.strip()]
+    if bad_text:
+        raise DataError(f"{where}: empty or non-text rows at {_rows(bad_text)}")
+    if task in RANKER_TASKS:
+        bad = [i for i, ex in enumerate(examples) if ex.labels.get(col) is not None and (not isinstance(ex.labels[col], str) or ex.labels[col] not in ex.text)]
+        if bad:
+            raise DataError(f"{where}: '{col}' is not a verbatim substring of the text at {_rows(bad)}")
+        return [ex for ex in examples if col in ex.labels]
+    allowed = set(TASK_LABELS[task])
+    kept, unknown = [], []
+    for i, ex in enumerate(examples):
+        if col not in ex.labels:
+            continue
+        value = ex.labels[col]
+        if value is None and task == "transparency":
+            continue  # drafts with no referral ask carry no transparency label
+        if value not in allowed:
+            unknown.append((i, value))
+            continue
+        kept.append(ex)
+    if unknown:
+        values = sorted({repr(v) for _, v in unknown})
+        raise DataError(f"{where}: unknown {col} label(s) {', '.join(values)} at {_rows([i for i, _ in unknown])}; allowed: {sorted(allowed)}")
+    counts = {l: sum(1 for ex in kept if ex.labels[col] == l) for l in sorted(allowed)}
+    small = {l: c for l, c in counts.items() if c < MIN_PER_CLASS}
+    if small:
+        raise DataError(f"{where}: class(es) with fewer than {MIN_PER_CLASS} examples for {task}: " + ", ".join(f"{l} ({c})" for l, c in small.items()))
+    return kept
+
+
+def _rows(idx: Sequence[int]) -> str:
+    shown = ", ".join(str(i + 1) for i in idx[:10])
+    more = f" and {len(idx) - 10} more" if len(idx) > 10 else ""
+    return f"row(s) {shown}{more}"
+
+
+def leakage(train: Sequence[Example], test: Sequence[Example]) -> int:
+    """How many test texts also occur (whitespace- and case-normalised) in train."""
+    norm = lambda t: " ".join(t.lower().split())  # noqa: E731
+    seen = {norm(e.text) for e in train}
+    return sum(1 for e in test if norm(e.text) in seen)
+
+
+# --- training ---------------------------------------------------------------------
+@dataclass
+class TrainResult:
+    model: LinearModel
+    manifest: dict[str, Any]
+    metrics: dict[str, Any]
+    card: str
+
+
+def _versions() -> dict[str, str]:
+    from . import __version__
+    import sklearn
+
+    return {"refernlp": __version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__, "python": platform.python_version()}
+
+
+def train_classifier(
+    task: str,
+    train: Sequence[Example],
+    test: Sequence[Example],
+    config: TrainingConfig,
+    *,
+    featurizer: Featurizer,
+    seed: int = 0,
+    extra_metrics: Mapping[str, Any] | None = None,
+) -> TrainResult:
+    """Fit one classifier on ``train``, evaluate on ``test`` (may be empty)."""
+    col = TASK_COLUMN[task]
+    labels = TASK_LABELS[task]
+    fc = config.features
+    X = featurizer.matrix(featurizer.docs([e.text for e in train]), fc)
+    y = [e.labels[col] for e in train]
+    w = np.asarray([e.weight for e in train], dtype=np.float64)
+    clf, classes = _fit_lr(X, y, labels, config.task(task), w, seed)
+    model = _to_linear(task, clf, classes, fc.n_bits)
+    metrics: dict[str, Any] = {}
+    if test:
+        Xt = featurizer.matrix(featurizer.docs([e.text for e in test]), fc)
+        pred = [classes[i] for i in clf.predict_proba(Xt).argmax(axis=1)]
+        metrics["test"] = classification_metrics([e.labels[col] for e in test], pred, classes)
+    if extra_metrics:
+        metrics.update(extra_metrics)
+    manifest = {
+        "featurizer": fc.to_dict(),
+        "hyperparameters": asdict(config.task(task)),
+        "training": {"n_train": len(train), "n_test": len(test), "data_sha256": data_hash(train), "seed": seed, "label_counts": {l: sum(1 for v in y if v == l) for l in classes}},
+        "metrics": metrics,
+        "versions": _versions(),
+    }
+    return TrainResult(model, manifest, metrics, "")
+
+
+def ranker_rows(featurizer: Featurizer, task: str, docs: Sequence, gold: Sequence[str | None]):
+    """Candidates of every doc with binary labels (candidate text == gold)."""
+    from .components.slots import _url_spans
+
+    ext = featurizer.slots
+    rows, ys, groups = [], [], []
+    for gi, (doc, g) in enumerate(zip(docs, gold)):
+        urls = _url_spans(doc.text)
+        if task == "company":
+            names = {doc.text[v[0] : v[1]] for k, v in (doc._.slot_spans or {}).items() if k in ("recipient_name", "sender_name", "mutual_contact") and v}
+            cands = ext.company_candidates(doc, urls, names)
+        else:
+            cands = ext.role_candidates(doc, urls)
+        for c in cands:
+            rows.append(c)
+            ys.append(int(g is not None and c.text == g))
+            groups.append(gi)
+    return rows, ys, groups
+
+
+def _ranker_matrix(cands, n_bits: int):
+    from scipy.sparse import csr_matrix
+
+    indptr, indices, values = [0], [], []
+    for c in cands:
+        row = named_features(c.features, n_bits)
+        for k in sorted(row):
+            indices.append(k)
+            values.append(row[k])
+        indptr.append(len(indices))
+    return csr_matrix((np.asarray(values), np.asarray(indices, dtype=np.int64), np.asarray(indptr)), shape=(len(cands), 1 << n_bits))
+
+
+def _best_per_doc(cands, groups, probs, n_docs):
+    best: list[tuple[str | None, float]] = [(None, -1.0)] * n_docs
+    for c, g, p in zip(cands, groups, probs):
+        if p > best[g][1]:
+            best[g] = (c.text, float(p))
+    return best
+
+
+def train_ranker(
+    task: str,
+    train: Sequence[Example],
+    dev: Sequence[Example],
+    test: Sequence[Example],
+    config: TrainingConfig,
+    *,
+    featurizer: Featurizer,
+    seed: int = 0,
+) -> TrainResult:
+    """Fit a candidate ranker for ``company`` or ``role``; tune its threshold on ``dev``."""
+    col = TASK_COLUMN[task]
+    tr_docs = featurizer.docs([e.text for e in train])
+    cands, ys, _ = ranker_rows(featurizer, task, tr_docs, [e.labels.get(col) for e in train])
+    if sum(ys) < MIN_PER_CLASS:
+        raise DataError(f"fewer than {MIN_PER_CLASS} {col} spans found among the candidates; cannot train the {task} ranker")
+    X = _ranker_matrix(cands, RANKER_BITS)
+    from sklearn.linear_model import LogisticRegression
+
+    tc = config.task(task)
+    clf = LogisticRegression(C=tc.C, max_iter=tc.max_iter, class_weight=tc.class_weight, solver="lbfgs", random_state=seed)
+    clf.fit(X, np.asarray(ys))
+    model = LinearModel(task=task, labels=("no", "yes"), coef=np.asarray(clf.coef_, dtype=np.float32), intercept=np.asarray(clf.intercept_, dtype=np.float32))
+
+    def predict(examples):
+        docs = featurizer.docs([e.text for e in examples])
+        c, _, g = ranker_rows(featurizer, task, docs, [None] * len(examples))
+        probs = clf.predict_proba(_ranker_matrix(c, RANKER_BITS))[:, 1] if c else np.zeros(0)
+        return _best_per_doc(c, g, probs, len(examples))
+
+    threshold = 0.5
+    tune_on = dev if dev else train
+    best_pred = predict(tune_on)
+    gold_dev = [e.labels.get(col) for e in tune_on]
+    best_f1 = -1.0
+    for t in np.arange(0.05, 0.96, 0.05):
+        f1 = slot_metrics(gold_dev, [p if s >= t else None for p, s in best_pred])["f1"]
+        if f1 > best_f1 + 1e-9:
+            best_f1, threshold = f1, round(float(t), 2)
+    metrics: dict[str, Any] = {"dev": slot_metrics(gold_dev, [p if s >= threshold else None for p, s in best_pred])}
+    if test:
+        pt = predict(test)
+        metrics["test"] = slot_metrics([e.labels.get(col) for e in test], [p if s >= threshold else None for p, s in pt])
+    manifest = {
+        "featurizer": {"n_bits": RANKER_BITS, "kind": "slot-candidates"},
+        "threshold": threshold,
+        "hyperparameters": asdict(tc),
+        "training": {"n_train": len(train), "n_candidates": len(cands), "n_positive": int(sum(ys)), "data_sha256": data_hash(train), "seed": seed},
+        "metrics": metrics,
+        "versions": _versions(),
+    }
+    return TrainResult(model, manifest, metrics, "")
+
+
+# --- Stanford politeness cross-validation ------------------------------------------
+def stanford_cv(texts: Sequence[str], labels: Sequence[str], config: TrainingConfig, *, featurizer: Featurizer, k: int = 10, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
+    """Stratified k-fold accuracy of the politeness learner on the binary quartile task."""
+    from sklearn.model_selection import StratifiedKFold
+
+    X = featurizer.matrix(featurizer.docs(list(texts)), config.features)
+    y = np.asarray(labels)
+    accs = []
+    for fold, (tr, te) in enumerate(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)):
+        clf, classes = _fit_lr(X[tr], y[tr], sorted(set(y)), config.politeness, None, seed)
+        accs.append(float((clf.predict(X[te]) == y[te]).mean()))
+        if progress:
+            progress(f"cross-validation fold {fold + 1}/{k}: accuracy {accs[-1]:.3f}")
+    return {"k": k, "fold_accuracies": [round(a, 4) for a in accs], "mean_accuracy": round(float(np.mean(accs)), 4), "std": round(float(np.std(accs)), 4), "n": len(y)}
+
+
+# --- writing model directories -------------------------------------------------------
+def write_model_dir(out: Path, result: TrainResult, card: str, plot: bool = True) -> None:
+    out.mkdir(parents=True, exist_ok=False)
+    result.model.save(out, result.manifest)
+    if plot and "test" in result.metrics and "confusion_matrix" in result.metrics["test"]:
+        try:
+            save_confusion_png(out / "confusion.png", result.metrics["test"], result.model.task)
+        except ImportError:
+            pass
+    (out / "README.md").write_text(card, encoding="utf-8")
+
+
+def save_confusion_png(path: Path, metrics: Mapping[str, Any], title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams["svg.hashsalt"] = "refernlp"
+    cm = np.asarray(metrics["confusion_matrix"])
+    labels = metrics["labels"]
+    fig, ax = plt.subplots(figsize=(1.2 + 1.1 * len(labels), 1.0 + 1.0 * len(labels)), dpi=100)
+    ax.imshow(cm, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("gold")
+    ax.set_title(f"{title} (test split)")
+    for i in range(cm.shape[0]):
+        for j in range(cm.shape[1]):
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", color="white" if cm[i, j] > cm.max() / 2 else "black")
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+
+
+def atomic_output(out: Path, force: bool) -> "AtomicDir":
+    return AtomicDir(out, force)
+
+
+class AtomicDir:
+    """Build a directory in a temporary sibling and rename it into place only on success."""
+
+    def __init__(self, out: Path, force: bool) -> None:
+        self.out = Path(out)
+        self.force = force
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        if self.out.exists() and not self.force:
+            raise DataError(f"{self.out} already exists; pass --force to replace it")
+        if self.out.exists() and not self.out.is_dir():
+            raise DataError(f"{self.out} exists and is not a directory")
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        assert self.tmp is not None
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        if self.out.exists():
+            backup = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
+            os.replace(self.out, backup)
+            os.replace(self.tmp, self.out)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.replace(self.tmp, self.out)
+
+
+def eprint(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --- orchestration (``refernlp train`` and scripts/train_models.py) -------------------
+PUBLISHED = {"unigram SVM (2013)": 0.798, "strategies + unigrams SVM (2013)": 0.838, "human agreement (2013)": 0.867}
+TASK_CLI = {"request-type": "request_type", "transparency": "transparency", "politeness": "politeness", "relationship": "relationship", "company": "company", "role": "role"}
+
+
+def split_examples(examples: Sequence[Example], task: str, test_size: float, seed: int) -> tuple[list[Example], list[Example]]:
+    """A seeded split stratified by the task's label."""
+    import random
+
+    if not 0.0 <= test_size < 1.0:
+        raise DataError(f"--test-size must be in [0, 1), got {test_size}")
+    col = TASK_COLUMN[task]
+    groups: dict[Any, list[Example]] = {}
+    for ex in examples:
+        groups.setdefault(str(ex.labels.get(col)), []).append(ex)
+    rng = random.Random(seed)
+    train, test = [], []
+    for key in sorted(groups):
+        g = list(groups[key])
+        rng.shuffle(g)
+        n = int(round(test_size * len(g)))
+        test += g[:n]
+        train += g[n:]
+    return train, test
+
+
+def model_card(task: str, result: TrainResult, data_desc: str) -> str:
+    m = result.manifest
+    lines = [f"# refernlp model: {task}", "", f"Trained by `refernlp` {m['versions']['refernlp']} ({data_desc}).", ""]
+    tr = m["training"]
+    lines += ["## Training", "", f"- examples: {tr['n_train']}" + (f" (candidates {tr['n_candidates']}, positive {tr['n_positive']})" if "n_candidates" in tr else ""), f"- data sha256: `{tr['data_sha256']}`", f"- seed: {tr['seed']}", f"- hyper-parameters: `{json.dumps(m['hyperparameters'])}`", f"- features: `{json.dumps(m['featurizer'])}`"]
+    if "label_counts" in tr:
+        lines.append("- label counts: " + ", ".join(f"{k} {v}" for k, v in tr["label_counts"].items()))
+    if "threshold" in m:
+        lines.append(f"- decision threshold (tuned on dev): {m['threshold']}")
+    lines.append("")
+    metrics = result.metrics
+    test = metrics.get("test")
+    if test and "confusion_matrix" in test:
+        lines += ["## Test-split metrics", "", f"- examples: {test['n']}", f"- accuracy: {test['accuracy']:.3f}", f"- macro-F1: {test['macro_f1']:.3f}", "", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+        for label, s in test["per_class"].items():
+            lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+        labels = test["labels"]
+        lines += ["", "Confusion matrix (rows gold, columns predicted):", "", "| gold \\ pred | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
+        for label, row in zip(labels, test["confusion_matrix"]):
+            lines.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
+        lines += ["", "![confusion matrix](confusion.png)", ""]
+    elif test:
+        lines += ["## Test-split metrics (exact match)", "", f"- precision {test['precision']:.3f}, recall {test['recall']:.3f}, F1 {test['f1']:.3f} (gold {test['n_gold']}, predicted {test['n_pred']}, correct {test['n_correct']})", ""]
+    cv = metrics.get("stanford_cv")
+    if cv:
+        lines += ["## Stanford Politeness Corpus (Wikipedia), top vs bottom quartile", "", f"{cv['k']}-fold stratified cross-validation, same features and hyper-parameters, n = {cv['n']}:", "", "| system | accuracy |", "|---|---|", f"| **this model (mean of {cv['k']} folds)** | **{cv['mean_accuracy']:.3f}** (sd {cv['std']:.3f}) |"]
+        for name, acc in PUBLISHED.items():
+            lines.append(f"| {name} | {acc:.3f} |")
+        lines += ["", "Per-fold accuracies: " + ", ".join(f"{a:.3f}" for a in cv["fold_accuracies"]), ""]
+    if task == "politeness":
+        lines += ["## Attribution", "", "Trained in part on the Stanford Politeness Corpus (Wikipedia requests), Danescu-Niculescu-Mizil, Sudhof, Jurafsky, Leskovec and Potts, \"A computational approach to politeness with application to social factors\", ACL 2013; corpus distributed under CC BY 4.0 by ConvoKit.", ""]
+    lines += ["## Files", "", "- `manifest.json`: format version, labels, features, versions, data hash, metrics, sha256 of `weights.npz`", "- `weights.npz`: float32 arrays `coef` and `intercept`, loaded with `allow_pickle=False`", ""]
+    return "\n".join(lines)
+
+
+def train_tasks(
+    tasks: Sequence[str],
+    train: Sequence[Example],
+    test: Sequence[Example],
+    out: Path,
+    *,
+    config: TrainingConfig | None = None,
+    dev: Sequence[Example] = (),
+    seed: int = 0,
+    stanford: Sequence[Example] = (),
+    stanford_binary: tuple[Sequence[str], Sequence[str]] | None = None,
+    cv: int = 10,
+    force: bool = False,
+    progress: Progress | None = None,
+    data_desc: str = "user data",
+    plot: bool = True,
+) -> dict[str, dict[str, Any]]:
+    """Validate, train, evaluate and write one model directory per task into ``out`` (atomically)."""
+    config = config or TrainingConfig()
+    say = progress or (lambda m: None)
+    plan = {}
+    for task in tasks:
+        plan[task] = (
+            validate_examples(task, train, where="training data"),
+            validate_examples(task, test, where="test data") if test and any(TASK_COLUMN[task] in e.labels for e in test) else [],
+        )
+    leaks = leakage(train, test)
+    if leaks:
+        say(f"warning: {leaks} test text(s) also occur in the training data (leakage)")
+    featurizer = Featurizer(progress=say)
+    results: dict[str, dict[str, Any]] = {}
+    with atomic_output(out, force) as tmp:
+        for task in tasks:
+            tr, te = plan[task]
+            say(f"training {task} on {len(tr)} examples")
+            if task in RANKER_TASKS:
+                dv = [e for e in dev if TASK_COLUMN[task] in e.labels]
+                res = train_ranker(task, tr, dv, te, config, featurizer=featurizer, seed=seed)
+            else:
+                extra = {}
+                if task == "politeness" and stanford_binary is not None and cv >= 2:
+                    say(f"politeness: {cv}-fold cross-validation on the Stanford Politeness Corpus quartile task")
+                    extra["stanford_cv"] = stanford_cv(stanford_binary[0], stanford_binary[1], config, featurizer=featurizer, k=cv, seed=seed, progress=say)
+                tr_all = list(tr) + (list(stanford) if task == "politeness" else [])
+                res = train_classifier(task, tr_all, te, config, featurizer=featurizer, seed=seed, extra_metrics=extra)
+            write_model_dir(tmp / task, res, model_card(task, res, data_desc), plot=plot)
+            results[task] = res.metrics
+            say(f"wrote {task}: " + _summary(res.metrics))
+        (tmp / "training-config.json").write_text(json.dumps(config.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return results
+
+
+def _summary(metrics: Mapping[str, Any]) -> str:
+    test = metrics.get("test")
+    parts = []
+    if test and "accuracy" in test:
+        parts.append(f"test accuracy {test['accuracy']:.3f}, macro-F1 {test['macro_f1']:.3f}")
+    elif test:
+        parts.append(f"test F1 {test['f1']:.3f}")
+    if "stanford_cv" in metrics:
+        parts.append(f"Stanford CV accuracy {metrics['stanford_cv']['mean_accuracy']:.3f}")
+    return "; ".join(parts) or "no test data"
