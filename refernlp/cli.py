@@ -222,6 +222,50 @@ def render_rewrites(rewrites, color: bool) -> str:
     return "\n".join(out)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--relationship", "-r", type=click.Choice(RELATIONSHIPS, case_sensitive=False), help="Your tie with the recipient; inferred from the text when omitted.")
+@click.option("-n", "n", type=click.IntRange(1, 3), default=3, show_default=True, help="How many rewrites.")
+@click.option("--seed", type=int, default=None, help="Vary the phrasing (default: deterministic).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: {source, critique, rewrites} per input per line.")
+@click.option("--models", "models_dir", type=click.Path(), help="A model directory from `refernlp train`.")
+@click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse drafts longer than this.")
+@click.option("--encoding", default=None, help="Decode files with this encoding instead of UTF-8.")
+@click.option("--errors", "decode_errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True)
+@click.option("--color/--no-color", default=None, help="Force or suppress colour (NO_COLOR is respected).")
+def rewrite(files, relationship, n, seed, fmt, models_dir, max_chars, encoding, decode_errors, color) -> None:
+    """Suggest improved versions of drafts, tuned to the relationship strength.
+
+    Facts from the draft (company, role, job IDs, links, names) are kept
+    verbatim; anything a good message needs but the draft lacks appears as a
+    [placeholder] to fill in.
+    """
+    try:
+        critic = _load_critic(models_dir, (), max_chars)
+    except RefernlpError as exc:
+        _fail(str(exc))
+        sys.exit(ExitCode.USAGE)
+    use_color = _use_color(color)
+    status = ExitCode.OK
+    for i, src in enumerate(files):
+        try:
+            text = read_draft(src, max_chars=max_chars, encoding=encoding, errors=decode_errors)
+            result = critic.critique(text, relationship=relationship)
+            rewrites = critic.rewrite(text, relationship=relationship, n=n, seed=seed)
+        except RefernlpError as exc:
+            _fail(str(exc))
+            status = ExitCode.USAGE
+            continue
+        if fmt == "json":
+            click.echo(json.dumps({"source": src, "critique": result.to_dict(), "rewrites": [r.to_dict() for r in rewrites]}, ensure_ascii=False))
+        else:
+            if i:
+                click.echo("")
+            click.echo(click.style(src, bold=True) if use_color else src)
+            click.echo(render_rewrites(rewrites, use_color))
+    sys.exit(status)
+
+
 # --- rules ----------------------------------------------------------------------
 @main.command()
 def rules() -> None:

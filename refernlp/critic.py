@@ -157,6 +157,12 @@ class Critic:
             docs = list(self.nlp.pipe((p.text for p in prepared), batch_size=batch_size))
         return [self._critique_doc(d, p, given) for d, p in zip(docs, prepared)]
 
+    def rewrite(self, text: str, *, relationship: str | None = None, n: int = 3, seed: int | None = None) -> list:
+        """Suggested rewrites of ``text`` tuned to the relationship (see :func:`refernlp.rewrite.rewrite`)."""
+        from .rewrite import rewrite_with
+
+        return rewrite_with(self, text, relationship=relationship, n=n, seed=seed)
+
     # --- internals ------------------------------------------------------------
     def features(self, doc: Doc, config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
         row = text_features(doc_words(doc), doc.text, doc_cues(doc), config)
@@ -250,7 +256,7 @@ class Critic:
                 missing.append("company")
             if not (slots.get("role") or slots.get("job_ids") or slots.get("urls")):
                 missing.append("role_or_job_link")
-            if not (names & {"referral", "goal_statement"}):
+            if "goal_statement" not in names:
                 missing.append("goal_statement")
         elif rtype == "general":
             if not slots.get("role"):

@@ -53,6 +53,25 @@ def column(feature: str, n_bits: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
 
 
+# Hot-path caches. Featurising a draft hashes ~1,000 n-gram strings and most of
+# them recur across drafts, so memoising the CRC-32 (and word normalisation)
+# removes most of the per-draft cost. Values are exactly what ``column`` and
+# ``normalise_word`` return; the caches are cleared when they grow past a bound
+# so a long-running process cannot grow without limit.
+_CACHE_MAX = 1 << 20
+_CRC: dict[str, dict[str, int]] = {}  # prefix -> {feature without prefix: crc32 of prefix + feature}
+_NORM_WORD: dict[str, str] = {}
+#: ``1.0 + math.log(k)`` for small integer counts (the same float as computing it)
+_LOG1P_COUNT = [0.0] + [1.0 + math.log(k) for k in range(1, 256)]
+
+
+def _crc_table(prefix: str) -> dict[str, int]:
+    table = _CRC.get(prefix)
+    if table is None or len(table) > _CACHE_MAX:
+        table = _CRC[prefix] = {}
+    return table
+
+
 def normalise_word(w: str) -> str:
     if _NUM.match(w):
         return "<num>"
@@ -63,14 +82,46 @@ def normalise_word(w: str) -> str:
     return w
 
 
+def _normalise_words(words: Iterable[str]) -> list[str]:
+    cache = _NORM_WORD
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    out = []
+    for w in words:
+        n = cache.get(w)
+        if n is None:
+            n = cache[w] = normalise_word(w)
+        out.append(n)
+    return out
+
+
 def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> None:
     if not counts or weight == 0:
         return
-    scaled = {k: 1.0 + math.log(v) if v > 0 else 0.0 for k, v in counts.items()}
-    norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
-    for k, v in scaled.items():
-        col = column(prefix + k, n_bits)
-        out[col] = out.get(col, 0.0) + weight * v / norm
+    keys = list(counts)
+    values = list(counts.values())
+    table = _LOG1P_COUNT
+    try:
+        # counts of n-grams are small ints: a table lookup gives the same float as 1 + log(v)
+        scaled = [table[v] for v in values] if min(values) > 0 else None
+    except (IndexError, TypeError):
+        scaled = None
+    if scaled is None or any(type(v) is not int for v in values):
+        scaled = [1.0 + math.log(v) if v > 0 else 0.0 for v in values]
+    norm = math.sqrt(sum([v * v for v in scaled])) or 1.0
+    mask = (1 << n_bits) - 1
+    crcs = _crc_table(prefix)
+    cols = [crcs.get(k) for k in keys]
+    if None in cols:
+        for i, c in enumerate(cols):
+            if c is None:
+                k = keys[i]
+                c = crcs[k] = zlib.crc32((prefix + k).encode("utf-8"))
+                cols[i] = c
+    get = out.get
+    for c, v in zip(cols, scaled):
+        col = c & mask
+        out[col] = get(col, 0.0) + weight * v / norm
 
 
 def text_features(
@@ -78,20 +129,26 @@ def text_features(
 ) -> dict[int, float]:
     """Map one draft's lower-cased words, text and named cue counts to ``{column: value}``."""
     out: dict[int, float] = {}
-    toks = [normalise_word(w) for w in words]
+    toks = _normalise_words(words)
     lo, hi = config.word_ngrams
     wc: Counter[str] = Counter()
     for n in range(lo, hi + 1):
-        for i in range(len(toks) - n + 1):
-            wc[" ".join(toks[i : i + n])] += 1
+        if n == 1:
+            wc.update(toks)
+        elif n > 1:
+            # the same strings, in the same order, as " ".join(toks[i : i + n])
+            wc.update([" ".join(g) for g in zip(*[toks[k:] for k in range(n)])])
+        else:
+            for i in range(len(toks) - n + 1):
+                wc[" ".join(toks[i : i + n])] += 1
     _group(wc, "w:", config.word_weight, config.n_bits, out)
     lo, hi = config.char_ngrams
     cc: Counter[str] = Counter()
     if config.char_weight:
         norm = " " + _WS.sub(" ", text.lower()) + " "
+        size = len(norm)
         for n in range(lo, hi + 1):
-            for i in range(len(norm) - n + 1):
-                cc[norm[i : i + n]] += 1
+            cc.update([norm[i : i + n] for i in range(size - n + 1)])
     _group(cc, "c:", config.char_weight, config.n_bits, out)
     if config.use_cues and cues:
         for name, value in cues.items():
@@ -116,7 +173,12 @@ class SparseRow:
 def named_features(d: Mapping[str, float], n_bits: int) -> dict[int, float]:
     """Hash a dict of named features (used by the slot rankers)."""
     out: dict[int, float] = {}
+    mask = (1 << n_bits) - 1
+    crcs = _crc_table("")
     for name, value in d.items():
-        col = column(name, n_bits)
+        crc = crcs.get(name)
+        if crc is None:
+            crc = crcs[name] = zlib.crc32(name.encode("utf-8"))
+        col = crc & mask
         out[col] = out.get(col, 0.0) + value
     return out

@@ -237,7 +237,7 @@ def slot_metrics(gold: Sequence[str | None], pred: Sequence[str | None]) -> dict
 
 
 # --- validation -----------------------------------------------------------------
-def validate_examples(task: str, examples: Sequence[Example], *, where: str = "data") -> list[Example]:
+def validate_examples(task: str, examples: Sequence[Example], *, where: str = "data", min_per_class: int = MIN_PER_CLASS) -> list[Example]:
     """Keep the examples labelled for ``task``; raise :class:`DataError` on bad labels or rows."""
     col = TASK_COLUMN[task]
     if not any(col in ex.labels for ex in examples):
@@ -266,9 +266,9 @@ def validate_examples(task: str, examples: Sequence[Example], *, where: str = "d
         values = sorted({repr(v) for _, v in unknown})
         raise DataError(f"{where}: unknown {col} label(s) {', '.join(values)} at {_rows([i for i, _ in unknown])}; allowed: {sorted(allowed)}")
     counts = {l: sum(1 for ex in kept if ex.labels[col] == l) for l in sorted(allowed)}
-    small = {l: c for l, c in counts.items() if c < MIN_PER_CLASS}
+    small = {l: c for l, c in counts.items() if c < min_per_class}
     if small:
-        raise DataError(f"{where}: class(es) with fewer than {MIN_PER_CLASS} examples for {task}: " + ", ".join(f"{l} ({c})" for l, c in small.items()))
+        raise DataError(f"{where}: class(es) with fewer than {min_per_class} examples for {task}: " + ", ".join(f"{l} ({c})" for l, c in small.items()))
     return kept
 
 
@@ -608,7 +608,7 @@ def train_tasks(
     for task in tasks:
         plan[task] = (
             validate_examples(task, train, where="training data"),
-            validate_examples(task, test, where="test data") if test and any(TASK_COLUMN[task] in e.labels for e in test) else [],
+            validate_examples(task, test, where="test data", min_per_class=0) if test and any(TASK_COLUMN[task] in e.labels for e in test) else [],
         )
     leaks = leakage(train, test)
     if leaks:

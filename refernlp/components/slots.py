@@ -10,6 +10,7 @@ the sender wants to join. Every slot is a verbatim substring of the draft.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -232,15 +233,17 @@ class SlotExtractor:
     # --- candidates --------------------------------------------------------
     def _sentence_flags(self, doc: Doc) -> dict[int, dict[str, float]]:
         flags: dict[int, dict[str, float]] = {}
-        cue_kinds = {}
-        for mark in doc._.cues or ():
-            cue_kinds.setdefault(mark.start, set()).add(mark.name)
+        # cues sorted by start, so each sentence looks only at its own (scanning every
+        # cue for every sentence was quadratic in the length of the draft)
+        cues = sorted(doc._.cues or (), key=lambda m: m.start)
+        cue_starts = [m.start for m in cues]
         for si, sent in enumerate(doc.sents):
             words = {t.lower_ for t in sent}
             f = {"sent_idx:" + str(min(si, 3)): 1.0}
-            for mark in doc._.cues or ():
-                if sent.start_char <= mark.start < sent.end_char:
-                    f["sent_cue:" + mark.name] = 1.0
+            lo = bisect_left(cue_starts, sent.start_char)
+            hi = bisect_left(cue_starts, sent.end_char)
+            for mark in cues[lo:hi]:
+                f["sent_cue:" + mark.name] = 1.0
             if words & {"worked", "was", "were", "spent", "former", "formerly", "previously", "left", "graduated", "studied", "interned", "alumni", "alum", "alumnus"}:
                 f["sent_past"] = 1.0
             if words & {"currently", "now", "current"}:
