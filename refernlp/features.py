@@ -95,33 +95,54 @@ def _normalise_words(words: Iterable[str]) -> list[str]:
     return out
 
 
+def _scaled(values: list) -> list[float]:
+    """``1 + log(v)`` (0 for v <= 0) of each count, by table lookup for small int counts."""
+    table = _LOG1P_COUNT
+    n_table = len(table)
+    return [table[v] if type(v) is int and 0 < v < n_table else (1.0 + math.log(v) if v > 0 else 0.0) for v in values]
+
+
 def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> None:
     if not counts or weight == 0:
         return
     keys = list(counts)
-    values = list(counts.values())
-    table = _LOG1P_COUNT
-    try:
-        # counts of n-grams are small ints: a table lookup gives the same float as 1 + log(v)
-        scaled = [table[v] for v in values] if min(values) > 0 else None
-    except (IndexError, TypeError):
-        scaled = None
-    if scaled is None or any(type(v) is not int for v in values):
-        scaled = [1.0 + math.log(v) if v > 0 else 0.0 for v in values]
+    scaled = _scaled(list(counts.values()))
     norm = math.sqrt(sum([v * v for v in scaled])) or 1.0
     mask = (1 << n_bits) - 1
     crcs = _crc_table(prefix)
-    cols = [crcs.get(k) for k in keys]
+    get_crc = crcs.get
+    cols = [get_crc(k) for k in keys]
     if None in cols:
         for i, c in enumerate(cols):
             if c is None:
                 k = keys[i]
-                c = crcs[k] = zlib.crc32((prefix + k).encode("utf-8"))
-                cols[i] = c
-    get = out.get
-    for c, v in zip(cols, scaled):
-        col = c & mask
-        out[col] = get(col, 0.0) + weight * v / norm
+                cols[i] = crcs[k] = zlib.crc32((prefix + k).encode("utf-8"))
+    cols = [c & mask for c in cols]
+    adds = [weight * v / norm for v in scaled]
+    if not weight > 0:
+        # keep the exact sequential arithmetic (0.0 + x differs from x for x == -0.0)
+        get = out.get
+        for col, x in zip(cols, adds):
+            out[col] = get(col, 0.0) + x
+        return
+    # Fast path, same result as ``out[col] = out.get(col, 0.0) + x`` in order: columns
+    # seen once and absent from ``out`` get x (0.0 + x == x for x >= 0); columns hit
+    # more than once (hash collisions) are summed sequentially, in order.
+    fresh = dict(zip(cols, adds))
+    clash = fresh.keys() & out.keys() if out else set()
+    if len(fresh) != len(cols):
+        seen: set[int] = set()
+        for col in cols:
+            if col in seen:
+                clash.add(col)
+            seen.add(col)
+    if clash:
+        acc = {col: out.get(col, 0.0) for col in clash}
+        for col, x in zip(cols, adds):
+            if col in acc:
+                acc[col] = acc[col] + x
+        fresh.update(acc)
+    out.update(fresh)
 
 
 def text_features(

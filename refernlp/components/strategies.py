@@ -120,6 +120,8 @@ class StrategyDetector:
         nxt = toks[start + j + 1].lower_ if start + j + 1 < len(toks) else ""
         if nxt in {"you", "u", "ya", "ing", "'s"}:
             return
+        if verb.lower_ in {"find", "see", "check"} and any(t.lower_ in {"attached", "enclosed", "below", "attachment"} for t in toks):
+            return  # "Please find my CV attached" is a courtesy formula, not an order
         window = tuple(t.lower for t in toks[start + j : start + j + 6])
         for exc in self.not_commands:
             if window[: len(exc)] == exc:
