@@ -53,12 +53,12 @@ def column(feature: str, n_bits: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
 
 
-# Hot-path caches. Featurising a draft hashes ~1,000 n-gram strings and most of
-# them recur across drafts, so memoising the CRC-32 (and word normalisation)
-# removes most of the per-draft cost. Values are exactly what ``column`` and
-# ``normalise_word`` return; the caches are cleared when they grow past a bound
-# so a long-running process cannot grow without limit.
-_CACHE_MAX = 1 << 20
+# Hot-path caches. Featurising a draft hashes ~1,000 n-gram strings, most of
+# which recur across drafts; memoising their CRC-32 (and word normalisation)
+# skips re-encoding and re-hashing them. Values are exactly what ``column`` and
+# ``normalise_word`` return; a cache is dropped once it holds more than
+# _CACHE_MAX entries (a few MB), so a long-running process stays bounded.
+_CACHE_MAX = 1 << 16
 _CRC: dict[str, dict[str, int]] = {}  # prefix -> {feature without prefix: crc32 of prefix + feature}
 _NORM_WORD: dict[str, str] = {}
 #: ``1.0 + math.log(k)`` for small integer counts (the same float as computing it)

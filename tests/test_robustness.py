@@ -409,6 +409,10 @@ HTML_EMAIL = (
     "<p>Best,<br>Alex</p>\n"
     "</body></html>\n"
 )
+HTML_INLINE = (
+    "<div>Hey Jo,<br>please <i>send</i> me the <a href=\"https://acme.com/careers\">Acme careers</a> link "
+    "for the <b>Senior&nbsp;Data Analyst</b> role.</div><div>Thanks!<br>\u2014 Alex</div>"
+)
 QUOTED_REPLY = (
     "Hi Sam,\n\n"
     "Thanks for getting back to me! Could you refer me for the Data Analyst role at Acme? "
@@ -443,6 +447,7 @@ MUST_WORK: list[tuple[str, str, set[str], set[str]]] = [
     ("russian", RUSSIAN, {"language.not_english"}, set()),
     ("chinese", CHINESE, set(), set()),
     ("html_email", HTML_EMAIL, {"input.html"}, set()),
+    ("html_inline_tags", HTML_INLINE, {"input.html", "politeness.command"}, set()),
     ("quoted_reply", QUOTED_REPLY, {"input.quoted_reply"}, {"politeness.shouting", "politeness.command"}),
     ("quoted_markers_only", QUOTED_MARKERS_ONLY, {"input.quoted_reply"}, {"politeness.shouting", "politeness.command"}),
     ("emoji_only", "🙏😀🎉👍", set(), set()),
