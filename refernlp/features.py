@@ -4,6 +4,11 @@ Feature strings are mapped to columns with CRC-32 (stable across processes and
 platforms, unlike Python's ``hash``), so no vocabulary has to be stored or
 parsed at load time. Each feature group is log-scaled and L2-normalised on its
 own, then weighted, so long drafts and short ones are comparable.
+
+Character n-grams, the bulk of every row (~1,000 per draft), are counted and
+hashed with numpy (:func:`_char_group`); the result is bit-for-bit what the
+plain-Python definition (:func:`_group` over a ``Counter``) gives, which stays
+as the reference and the fallback.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import zlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Mapping
+
+import numpy as np
 
 _NUM = re.compile(r"^\d[\d,.]*$")
 _URLISH = re.compile(r"^(?:https?://|www\.)|\.(?:com|io|org|net|co)(?:/|$)")
@@ -53,25 +60,6 @@ def column(feature: str, n_bits: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
 
 
-# Hot-path caches. Featurising a draft hashes ~1,000 n-gram strings, most of
-# which recur across drafts; memoising their CRC-32 (and word normalisation)
-# skips re-encoding and re-hashing them. Values are exactly what ``column`` and
-# ``normalise_word`` return; a cache is dropped once it holds more than
-# _CACHE_MAX entries (a few MB), so a long-running process stays bounded.
-_CACHE_MAX = 1 << 16
-_CRC: dict[str, dict[str, int]] = {}  # prefix -> {feature without prefix: crc32 of prefix + feature}
-_NORM_WORD: dict[str, str] = {}
-#: ``1.0 + math.log(k)`` for small integer counts (the same float as computing it)
-_LOG1P_COUNT = [0.0] + [1.0 + math.log(k) for k in range(1, 256)]
-
-
-def _crc_table(prefix: str) -> dict[str, int]:
-    table = _CRC.get(prefix)
-    if table is None or len(table) > _CACHE_MAX:
-        table = _CRC[prefix] = {}
-    return table
-
-
 def normalise_word(w: str) -> str:
     if _NUM.match(w):
         return "<num>"
@@ -82,65 +70,127 @@ def normalise_word(w: str) -> str:
     return w
 
 
-def _normalise_words(words: Iterable[str]) -> list[str]:
-    cache = _NORM_WORD
-    if len(cache) > _CACHE_MAX:
-        cache.clear()
-    out = []
-    for w in words:
-        n = cache.get(w)
-        if n is None:
-            n = cache[w] = normalise_word(w)
-        out.append(n)
-    return out
-
-
-def _scaled(values: list) -> list[float]:
-    """``1 + log(v)`` (0 for v <= 0) of each count, by table lookup for small int counts."""
-    table = _LOG1P_COUNT
-    n_table = len(table)
-    return [table[v] if type(v) is int and 0 < v < n_table else (1.0 + math.log(v) if v > 0 else 0.0) for v in values]
-
-
 def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> None:
     if not counts or weight == 0:
         return
-    keys = list(counts)
-    scaled = _scaled(list(counts.values()))
-    norm = math.sqrt(sum([v * v for v in scaled])) or 1.0
-    mask = (1 << n_bits) - 1
-    crcs = _crc_table(prefix)
-    get_crc = crcs.get
-    cols = [get_crc(k) for k in keys]
-    if None in cols:
-        for i, c in enumerate(cols):
-            if c is None:
-                k = keys[i]
-                cols[i] = crcs[k] = zlib.crc32((prefix + k).encode("utf-8"))
-    cols = [c & mask for c in cols]
-    adds = [weight * v / norm for v in scaled]
-    if not weight > 0:
-        # keep the exact sequential arithmetic (0.0 + x differs from x for x == -0.0)
-        get = out.get
-        for col, x in zip(cols, adds):
-            out[col] = get(col, 0.0) + x
-        return
-    # Fast path, same result as ``out[col] = out.get(col, 0.0) + x`` in order: columns
-    # seen once and absent from ``out`` get x (0.0 + x == x for x >= 0); columns hit
-    # more than once (hash collisions) are summed sequentially, in order.
-    fresh = dict(zip(cols, adds))
+    scaled = {k: 1.0 + math.log(v) if v > 0 else 0.0 for k, v in counts.items()}
+    norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
+    for k, v in scaled.items():
+        col = column(prefix + k, n_bits)
+        out[col] = out.get(col, 0.0) + weight * v / norm
+
+
+# --- vectorised character n-grams --------------------------------------------------
+def _crc32_table() -> np.ndarray:
+    table = np.zeros(256, dtype=np.uint32)
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0xEDB88320 if c & 1 else c >> 1
+        table[i] = c
+    return table
+
+
+_CRC_TABLE = _crc32_table()  # zlib's CRC-32 (reflected polynomial 0xEDB88320), one byte at a time
+#: ``1.0 + math.log(k)`` for counts below 256: the same floats the scalar code computes
+_LOG_COUNT = np.array([0.0] + [1.0 + math.log(k) for k in range(1, 256)], dtype=np.float64)
+_SHIFT = [np.uint64(8 * j) for j in range(8)]
+
+
+def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> bool:
+    """``_group`` of the character n-grams of ``norm``, vectorised; False where it does not apply.
+
+    Each n-gram (n <= 7) is packed into a uint64 key: one byte per character
+    (the character itself for ASCII text, else its index in the text's sorted
+    alphabet) and n in the top byte, so equal keys are equal strings. Keys are
+    counted with one stable sort and put back in first-occurrence order (the
+    order a ``Counter`` inserts them). The CRC-32 of ``prefix`` + n-gram is
+    extended one character at a time for every start position at once, so the
+    n-grams of length n are read off after n steps.
+    """
+    if not (1 <= lo <= hi <= 7) or not weight > 0:
+        return False
+    size = len(norm)
+    if size < lo:
+        return True  # no n-grams: _group would add nothing
+    top = min(hi, size)
+    if norm.isascii():
+        codes = np.frombuffer(norm.encode("ascii"), dtype=np.uint8)
+        char_bytes = None
+    else:
+        alphabet = sorted(set(norm))
+        if len(alphabet) > 256:
+            return False
+        index = {c: i for i, c in enumerate(alphabet)}
+        codes = np.fromiter((index[c] for c in norm), dtype=np.uint8, count=size)
+        encoded = [c.encode("utf-8") for c in alphabet]
+        char_bytes = np.zeros((len(alphabet), max(len(e) for e in encoded)), dtype=np.uint32)
+        char_len = np.zeros(len(alphabet), dtype=np.int64)
+        for i, e in enumerate(encoded):
+            char_bytes[i, : len(e)] = list(e)
+            char_len[i] = len(e)
+
+    # keys and CRCs of every n-gram, laid out n by n, position by position
+    b = codes.astype(np.uint64)
+    crc = np.full(size, ~zlib.crc32(prefix.encode("utf-8")) & 0xFFFFFFFF, dtype=np.uint32)
+    key = np.zeros(size, dtype=np.uint64)
+    keys, crcs = [], []
+    for n in range(1, top + 1):
+        m = size - n + 1
+        j = n - 1
+        key = key[:m] | (b[j : j + m] << _SHIFT[j])
+        if char_bytes is None:
+            crc = _CRC_TABLE[(crc[:m] ^ codes[j : j + m]) & 0xFF] ^ (crc[:m] >> 8)
+        else:
+            chars = codes[j : j + m]
+            crc = crc[:m]
+            for q in range(char_bytes.shape[1]):
+                step = _CRC_TABLE[(crc ^ char_bytes[chars, q]) & 0xFF] ^ (crc >> 8)
+                crc = np.where(char_len[chars] > q, step, crc)
+        if n >= lo:
+            keys.append(key | np.uint64(n << 56))
+            crcs.append(crc)
+    all_keys = np.concatenate(keys)
+    all_crcs = np.concatenate(crcs)
+
+    # count: a stable sort puts each key's first occurrence first in its run
+    perm = np.argsort(all_keys, kind="stable")
+    ordered = all_keys[perm]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    counts = np.diff(np.append(starts, len(ordered)))
+    first = perm[starts]
+    order = np.argsort(first)
+    first = first[order]
+    counts = counts[order]
+
+    scaled = _LOG_COUNT[np.minimum(counts, 255)]
+    for i in np.flatnonzero(counts > 255).tolist():
+        scaled[i] = 1.0 + math.log(int(counts[i]))
+    norm2 = math.sqrt(sum((scaled * scaled).tolist())) or 1.0
+    cols = (all_crcs[first] ^ np.uint32(0xFFFFFFFF)) & np.uint32((1 << n_bits) - 1)
+    _add_group(cols, (weight * scaled) / norm2, out)
+    return True
+
+
+def _add_group(cols: np.ndarray, adds: np.ndarray, out: dict[int, float]) -> None:
+    """``out[col] = out.get(col, 0.0) + x`` for each pair in order (all x >= 0), in bulk.
+
+    A column seen once and absent from ``out`` gets x (0.0 + x == x for x >= 0);
+    columns hit more than once or already in ``out`` (hash collisions) are
+    summed in order, as the loop would. Insertion order matches the loop's too.
+    """
+    col_list = cols.tolist()
+    add_list = adds.tolist()
+    fresh = dict(zip(col_list, add_list))
     clash = fresh.keys() & out.keys() if out else set()
-    if len(fresh) != len(cols):
-        seen: set[int] = set()
-        for col in cols:
-            if col in seen:
-                clash.add(col)
-            seen.add(col)
+    if len(fresh) != len(col_list):
+        ordered = np.sort(cols)
+        clash.update(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
     if clash:
         acc = {col: out.get(col, 0.0) for col in clash}
-        for col, x in zip(cols, adds):
-            if col in acc:
-                acc[col] = acc[col] + x
+        for i in np.flatnonzero(np.isin(cols, np.fromiter(clash, dtype=cols.dtype, count=len(clash)))).tolist():
+            col = col_list[i]
+            acc[col] = acc[col] + add_list[i]
         fresh.update(acc)
     out.update(fresh)
 
@@ -150,26 +200,21 @@ def text_features(
 ) -> dict[int, float]:
     """Map one draft's lower-cased words, text and named cue counts to ``{column: value}``."""
     out: dict[int, float] = {}
-    toks = _normalise_words(words)
+    toks = [normalise_word(w) for w in words]
     lo, hi = config.word_ngrams
     wc: Counter[str] = Counter()
     for n in range(lo, hi + 1):
-        if n == 1:
-            wc.update(toks)
-        elif n > 1:
-            # the same strings, in the same order, as " ".join(toks[i : i + n])
-            wc.update([" ".join(g) for g in zip(*[toks[k:] for k in range(n)])])
-        else:
-            for i in range(len(toks) - n + 1):
-                wc[" ".join(toks[i : i + n])] += 1
+        for i in range(len(toks) - n + 1):
+            wc[" ".join(toks[i : i + n])] += 1
     _group(wc, "w:", config.word_weight, config.n_bits, out)
     lo, hi = config.char_ngrams
     cc: Counter[str] = Counter()
     if config.char_weight:
         norm = " " + _WS.sub(" ", text.lower()) + " "
-        size = len(norm)
-        for n in range(lo, hi + 1):
-            cc.update([norm[i : i + n] for i in range(size - n + 1)])
+        if not _char_group(norm, lo, hi, "c:", config.char_weight, config.n_bits, out):
+            for n in range(lo, hi + 1):
+                for i in range(len(norm) - n + 1):
+                    cc[norm[i : i + n]] += 1
     _group(cc, "c:", config.char_weight, config.n_bits, out)
     if config.use_cues and cues:
         for name, value in cues.items():
@@ -194,12 +239,7 @@ class SparseRow:
 def named_features(d: Mapping[str, float], n_bits: int) -> dict[int, float]:
     """Hash a dict of named features (used by the slot rankers)."""
     out: dict[int, float] = {}
-    mask = (1 << n_bits) - 1
-    crcs = _crc_table("")
     for name, value in d.items():
-        crc = crcs.get(name)
-        if crc is None:
-            crc = crcs[name] = zlib.crc32(name.encode("utf-8"))
-        col = crc & mask
+        col = column(name, n_bits)
         out[col] = out.get(col, 0.0) + value
     return out

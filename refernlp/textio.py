@@ -169,6 +169,9 @@ _QUOTE_HEADER = re.compile(
     re.M,
 )
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.M)
+#: longest run of punctuation, symbols or emoji (no letter, digit or space) analysed as is
+MAX_SYMBOL_RUN = 50
+_SYMBOL_RUN = re.compile(rf"[^\w\s]{{{MAX_SYMBOL_RUN + 1},}}")
 
 
 @dataclass(frozen=True)
@@ -213,4 +216,8 @@ def prepare(text: str) -> Prepared:
             work = work[:start] + "".join("\n" if c == "\n" else " " for c in work[start:])
     # zero-width and other format characters confuse tokenisation; keep length
     work = "".join(" " if unicodedata.category(c) == "Cf" else c for c in work)
+    # spaCy's tokenizer peels punctuation, symbols and emoji off a token one at a
+    # time, rescanning the rest each time: quadratic in the length of such a run
+    # ("!" * 20,000 took a minute). Nothing is lost by keeping the first few only.
+    work = _SYMBOL_RUN.sub(lambda m: m.group(0)[:MAX_SYMBOL_RUN] + " " * (len(m.group(0)) - MAX_SYMBOL_RUN), work)
     return Prepared(original=text, text=work, html_stripped=html, quoted_from=quoted_from)

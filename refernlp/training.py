@@ -68,6 +68,8 @@ class TrainingConfig:
     role: TaskConfig = field(default_factory=lambda: TaskConfig(C=1.0, class_weight=None))
     #: weight of each Stanford Politeness Corpus row relative to a referral draft
     stanford_weight: float = 0.5
+    #: neural backend: scale of the (unit-norm) sentence embedding beside the n-gram features
+    embedding_weight: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -162,6 +164,32 @@ class Featurizer:
                 self.progress(f"featurised {i + 1}/{len(texts)} texts")
         return out
 
+    def embeddings(self, texts: Sequence[str], encoder) -> np.ndarray:
+        """Sentence embeddings of the prepared texts (cached: each text is encoded once)."""
+        from .textio import prepare
+
+        cache = self.__dict__.setdefault("_emb_cache", {})
+        todo = sorted({prepare(t).text for t in texts} - set(cache))
+        if todo:
+            if self.progress:
+                self.progress(f"encoding {len(todo)} texts with {encoder.name}")
+            for start in range(0, len(todo), 256):
+                chunk = todo[start : start + 256]
+                for t, e in zip(chunk, encoder.encode(chunk)):
+                    cache[t] = e
+                if self.progress:
+                    self.progress(f"featurised {min(start + 256, len(todo))}/{len(todo)} texts")
+        return np.stack([cache[prepare(t).text] for t in texts]) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
+
+    def hybrid(self, texts: Sequence[str], config: FeatureConfig, encoder=None, weight: float = 1.0):
+        """The sparse feature matrix, with the encoder's embeddings appended when ``encoder`` is given."""
+        X = self.matrix(self.docs(list(texts)), config)
+        if encoder is None:
+            return X
+        from scipy.sparse import csr_matrix, hstack
+
+        return hstack([X, csr_matrix(self.embeddings(texts, encoder).astype(np.float64) * weight)]).tocsr()
+
     @staticmethod
     def matrix(docs: Sequence, config: FeatureConfig):
         from scipy.sparse import csr_matrix
@@ -190,9 +218,11 @@ def _fit_lr(X, y: Sequence[str], labels: Sequence[str], cfg: TaskConfig, weights
 def _to_linear(task: str, clf, classes: tuple[str, ...], n_bits: int) -> LinearModel:
     coef = np.asarray(clf.coef_, dtype=np.float32)
     intercept = np.asarray(clf.intercept_, dtype=np.float32)
-    if coef.shape[1] != 1 << n_bits:
+    width = 1 << n_bits
+    if coef.shape[1] < width:
         raise DataError("unexpected feature width")
-    return LinearModel(task=task, labels=classes, coef=coef, intercept=intercept)
+    dense = coef[:, width:] if coef.shape[1] > width else None
+    return LinearModel(task=task, labels=classes, coef=np.ascontiguousarray(coef[:, :width]), intercept=intercept, dense=dense)
 
 
 # --- metrics --------------------------------------------------------------------
@@ -310,25 +340,34 @@ def train_classifier(
     featurizer: Featurizer,
     seed: int = 0,
     extra_metrics: Mapping[str, Any] | None = None,
+    encoder=None,
 ) -> TrainResult:
-    """Fit one classifier on ``train``, evaluate on ``test`` (may be empty)."""
+    """Fit one classifier on ``train``, evaluate on ``test`` (may be empty).
+
+    With ``encoder`` (neural backend) the encoder's sentence embeddings are appended
+    to the features, weighted by ``config.embedding_weight``.
+    """
     col = TASK_COLUMN[task]
     labels = TASK_LABELS[task]
     fc = config.features
-    X = featurizer.matrix(featurizer.docs([e.text for e in train]), fc)
+    X = featurizer.hybrid([e.text for e in train], fc, encoder, config.embedding_weight)
     y = [e.labels[col] for e in train]
     w = np.asarray([e.weight for e in train], dtype=np.float64)
     clf, classes = _fit_lr(X, y, labels, config.task(task), w, seed)
     model = _to_linear(task, clf, classes, fc.n_bits)
     metrics: dict[str, Any] = {}
     if test:
-        Xt = featurizer.matrix(featurizer.docs([e.text for e in test]), fc)
+        Xt = featurizer.hybrid([e.text for e in test], fc, encoder, config.embedding_weight)
         pred = [classes[i] for i in clf.predict_proba(Xt).argmax(axis=1)]
         metrics["test"] = classification_metrics([e.labels[col] for e in test], pred, classes)
     if extra_metrics:
         metrics.update(extra_metrics)
+    feat = fc.to_dict()
+    if encoder is not None:
+        feat["embedding"] = {"encoder": encoder.name, "dim": encoder.dim, "weight": config.embedding_weight, "encoder_sha256": encoder.fingerprint}
     manifest = {
-        "featurizer": fc.to_dict(),
+        "featurizer": feat,
+        "backend": "neural" if encoder is not None else "linear",
         "hyperparameters": asdict(config.task(task)),
         "training": {"n_train": len(train), "n_test": len(test), "data_sha256": data_hash(train), "seed": seed, "label_counts": {l: sum(1 for v in y if v == l) for l in classes}},
         "metrics": metrics,
@@ -433,11 +472,11 @@ def train_ranker(
 
 
 # --- Stanford politeness cross-validation ------------------------------------------
-def stanford_cv(texts: Sequence[str], labels: Sequence[str], config: TrainingConfig, *, featurizer: Featurizer, k: int = 10, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
+def stanford_cv(texts: Sequence[str], labels: Sequence[str], config: TrainingConfig, *, featurizer: Featurizer, k: int = 10, seed: int = 0, progress: Progress | None = None, encoder=None) -> dict[str, Any]:
     """Stratified k-fold accuracy of the politeness learner on the binary quartile task."""
     from sklearn.model_selection import StratifiedKFold
 
-    X = featurizer.matrix(featurizer.docs(list(texts)), config.features)
+    X = featurizer.hybrid(list(texts), config.features, encoder, config.embedding_weight)
     y = np.asarray(labels)
     accs = []
     for fold, (tr, te) in enumerate(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)):
@@ -554,6 +593,9 @@ def model_card(task: str, result: TrainResult, data_desc: str) -> str:
     lines = [f"# refernlp model: {task}", "", f"Trained by `refernlp` {m['versions']['refernlp']} ({data_desc}).", ""]
     tr = m["training"]
     lines += ["## Training", "", f"- examples: {tr['n_train']}" + (f" (candidates {tr['n_candidates']}, positive {tr['n_positive']})" if "n_candidates" in tr else ""), f"- data sha256: `{tr['data_sha256']}`", f"- seed: {tr['seed']}", f"- hyper-parameters: `{json.dumps(m['hyperparameters'])}`", f"- features: `{json.dumps(m['featurizer'])}`"]
+    emb = m["featurizer"].get("embedding") if isinstance(m.get("featurizer"), dict) else None
+    if emb:
+        lines.append(f"- backend: neural — frozen encoder `{emb['encoder']}` (dim {emb['dim']}, sha256 of weights `{emb['encoder_sha256'][:16]}…`), mean-pooled unit-norm embedding × {emb['weight']} appended to the n-gram and strategy features; a linear head on top")
     if "label_counts" in tr:
         lines.append("- label counts: " + ", ".join(f"{k} {v}" for k, v in tr["label_counts"].items()))
     if "threshold" in m:
@@ -600,8 +642,13 @@ def train_tasks(
     progress: Progress | None = None,
     data_desc: str = "user data",
     plot: bool = True,
+    encoder=None,
 ) -> dict[str, dict[str, Any]]:
-    """Validate, train, evaluate and write one model directory per task into ``out`` (atomically)."""
+    """Validate, train, evaluate and write one model directory per task into ``out`` (atomically).
+
+    ``encoder`` (a :class:`refernlp.neural.Encoder`) trains the neural backend's
+    classifiers; the slot rankers are the same for both backends.
+    """
     config = config or TrainingConfig()
     say = progress or (lambda m: None)
     plan = {}
@@ -626,9 +673,9 @@ def train_tasks(
                 extra = {}
                 if task == "politeness" and stanford_binary is not None and cv >= 2:
                     say(f"politeness: {cv}-fold cross-validation on the Stanford Politeness Corpus quartile task")
-                    extra["stanford_cv"] = stanford_cv(stanford_binary[0], stanford_binary[1], config, featurizer=featurizer, k=cv, seed=seed, progress=say)
+                    extra["stanford_cv"] = stanford_cv(stanford_binary[0], stanford_binary[1], config, featurizer=featurizer, k=cv, seed=seed, progress=say, encoder=encoder)
                 tr_all = list(tr) + (list(stanford) if task == "politeness" else [])
-                res = train_classifier(task, tr_all, te, config, featurizer=featurizer, seed=seed, extra_metrics=extra)
+                res = train_classifier(task, tr_all, te, config, featurizer=featurizer, seed=seed, extra_metrics=extra, encoder=encoder)
             write_model_dir(tmp / task, res, model_card(task, res, data_desc), plot=plot)
             results[task] = res.metrics
             say(f"wrote {task}: " + _summary(res.metrics))

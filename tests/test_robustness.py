@@ -20,9 +20,9 @@ import tempfile
 import time
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner

@@ -119,16 +119,21 @@ def _url_company(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _clean_name(name: str, stop: frozenset[str]) -> str | None:
-    parts = name.split()
-    while parts and parts[-1].lower().strip(".,") in stop:
+    """``name`` without trailing stop words, verbatim: callers use its length as a span.
+
+    (Re-joining the words with single spaces made the span too short whenever the
+    draft had several spaces or a tab between first and last name.)
+    """
+    parts = list(re.finditer(r"\S+", name))
+    while parts and parts[-1].group().lower().strip(".,") in stop:
         parts.pop()
     if not parts:
         return None
     titles = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mx", "dra", "sr", "sra"}
-    core = [p for p in parts if p.lower().strip(".") not in titles]
+    core = [p.group() for p in parts if p.group().lower().strip(".") not in titles]
     if not core or core[0].lower().strip(".,") in stop:
         return None
-    return " ".join(parts)
+    return name[parts[0].start() : parts[-1].end()]
 
 
 class SlotExtractor:

