@@ -233,16 +233,24 @@ def render_rewrites(rewrites, color: bool) -> str:
 @click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse drafts longer than this.")
 @click.option("--encoding", default=None, help="Decode files with this encoding instead of UTF-8.")
 @click.option("--errors", "decode_errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True)
+@click.option("--generator", "generator_path", type=click.Path(), default=None, help="A local seq2seq or causal language model directory whose checked paraphrases join the candidates (needs refernlp[neural]).")
 @click.option("--color/--no-color", default=None, help="Force or suppress colour (NO_COLOR is respected).")
-def rewrite(files, relationship, n, seed, fmt, models_dir, max_chars, encoding, decode_errors, color) -> None:
+def rewrite(files, relationship, n, seed, fmt, models_dir, max_chars, encoding, decode_errors, generator_path, color) -> None:
     """Suggest improved versions of drafts, tuned to the relationship strength.
 
     Facts from the draft (company, role, job IDs, links, names) are kept
     verbatim; anything a good message needs but the draft lacks appears as a
-    [placeholder] to fill in.
+    [placeholder] to fill in. With --generator, a local language model
+    rewords the best suggestions; its paraphrases pass the same fact checks
+    and ranking, so they replace a suggestion only where they do better.
     """
     try:
         critic = _load_critic(models_dir, (), max_chars)
+        generator = None
+        if generator_path is not None:
+            from .rewrite import Generator
+
+            generator = Generator(generator_path)
     except RefernlpError as exc:
         _fail(str(exc))
         sys.exit(ExitCode.USAGE)
@@ -252,7 +260,7 @@ def rewrite(files, relationship, n, seed, fmt, models_dir, max_chars, encoding, 
         try:
             text = read_draft(src, max_chars=max_chars, encoding=encoding, errors=decode_errors)
             result = critic.critique(text, relationship=relationship)
-            rewrites = critic.rewrite(text, relationship=relationship, n=n, seed=seed)
+            rewrites = critic.rewrite(text, relationship=relationship, n=n, seed=seed, generator=generator)
         except RefernlpError as exc:
             _fail(str(exc))
             status = ExitCode.USAGE

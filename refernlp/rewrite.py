@@ -14,8 +14,10 @@ Three steps, all driven by the critique of the draft:
      wanted (role or field, level, location or remote) and ask to be kept in mind.
    * ``weak``: reconnect (reusing any shared history in the draft; never
      claiming history with someone the draft says the sender has not met),
-     give first (a compliment, an offer to help), then a soft ask for a short
-     chat with a referral only "if it feels right afterwards". A second plan,
+     give first (a compliment, an offer to help), then the goal stated
+     plainly (the company, role and job ID, and that a referral is hoped for
+     once they have talked) with a soft ask for a short chat, and an offer of
+     the resume. A second plan,
      the **two-step plan**, is returned as *one* :class:`Rewrite` whose text
      holds both messages, headed ``First message, to send now:`` and ``Second
      message, to send later, once they've replied:`` and separated by a
@@ -24,9 +26,13 @@ Three steps, all driven by the critique of the draft:
      halves together in the CLI and in JSON. When ``n >= 2`` the two-step plan
      is always among the weak-tie suggestions.
    * ``second_degree``: a message to the mutual contact (``[mutual contact]``
-     when the draft names none) asking whether they know the target person
-     well and would introduce them, plus a short forwardable blurb in the
-     sender's voice. It never asks the stranger for a referral.
+     when the draft names none) that states the goal plainly (the company,
+     the role and job ID, that the sender is applying and hopes for a
+     referral once introduced; for general requests, the roles wanted and a
+     request to keep them in mind), asks whether they know the target person
+     well and would introduce them, offers the resume, plus a short
+     forwardable blurb in the sender's voice that holds the job link (the
+     link appears once). It never asks the stranger for a referral.
    * A draft that itself asks its recipient for an introduction keeps that
      shape for every relationship: the recipient is the one who can introduce.
    * Relationship not given and inferred with confidence below 0.6 (or inferred
@@ -42,14 +48,30 @@ Three steps, all driven by the critique of the draft:
    good message needs and the draft lacks is a ``[placeholder]``. Articles
    (*a*/*an*) and plurals (*roles*) agree with the inserted values; a small
    rule set does this without a second spaCy pass, to keep rewriting fast.
-   Optional parts carry a drop priority and are left out, least important
-   first, until the message fits its length budget: under 600 characters,
-   which suits a LinkedIn message and an email of 50 to 125 words alike.
+   Optional parts carry a drop priority (and some a shorter wording) and give
+   way one at a time, least important first, until the message fits its
+   length budget: under 600 characters, which suits a LinkedIn message and an
+   email of 50 to 125 words alike; parts given up on the way are put back
+   wherever they still fit. Slot values that are no person's name (a pronoun,
+   an ID, the sender's own "it's Tom") are not used to address anyone.
 
 3. **Rank.** A few candidates per plan are critiqued in one batch with the
    same :class:`~refernlp.critic.Critic` (politeness, transparency, request
    type, findings, slots kept, length) and the best ``n`` distinct ones are
    returned (pairwise token Jaccard below 0.8 where possible).
+
+4. **Reword (optional).** With a :class:`Generator` (``--generator PATH``, a
+   local seq2seq or causal language model; needs the ``neural`` extra, and
+   torch and transformers are imported only then), the model proposes
+   paraphrases of each sentence of the best candidates (beam search, or
+   sampling under ``seed``). A paraphrase is used only where it keeps every
+   slot and placeholder of its sentence verbatim, invents no capitalised word
+   or number, leaves no template field or doubled word and keeps a question a
+   question; the reworded message must then keep, by the critic's judgement,
+   the request type, politeness, high transparency, the introduction ask and
+   the place of the ask and of the bond-building element, with no more
+   findings. Survivors are scored and ranked with the rest, so a weak model
+   can leave the suggestions as they are but never make them worse.
 
 Invalid input is refused exactly as by :meth:`Critic.critique
 <refernlp.critic.Critic.critique>`: :class:`~refernlp.errors.InputError`.
@@ -57,15 +79,18 @@ Invalid input is refused exactly as by :meth:`Critic.critique
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import threading
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
+from .errors import InputError, MissingExtraError, ModelError
 from .resources import lexicon
 from .textio import prepare
 
@@ -73,7 +98,7 @@ if TYPE_CHECKING:
     from .critic import Critic
     from .results import Critique
 
-__all__ = ["Rewrite", "Scores", "indefinite_article", "jaccard", "rewrite", "rewrite_with"]
+__all__ = ["Generator", "Rewrite", "Scores", "indefinite_article", "jaccard", "rewrite", "rewrite_with"]
 
 RELATIONSHIPS = ("strong", "weak", "second_degree")
 #: when the relationship is inferred with less confidence than this, one variant per relationship
@@ -117,6 +142,9 @@ _GREETING_PREFIX = re.compile(
     r"\s*(?i:hi+|hey+|hello|dear|hiya|heya|yo|good\s+(?:morning|afternoon|evening))"
     r"(?:\s+(?i:mr|mrs|ms|dr|miss|prof)\.?)?(?:\s+[A-Z][\w'’-]*){0,2}\s*[,!.:\-–—]+\s*"
 )
+#: "Hi Gav its Sean from...": a greeting and a name with no punctuation after them
+_BARE_GREETING = re.compile(r"\s*(?i:hi+|hey+|hello|hiya|heya)\s+[A-Z][\w'’-]*\s+(?=[a-z])")
+_MY_NAME = re.compile(r"(?i:my name is|my name's|my name’s|this is)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s*[,;]\s*")
 _LABEL_PREFIX = re.compile(r"\s*(?:subject|re|summary|background|about me|tl;dr|tldr|ps|p\.s\.)\s*[:\-–]\s*", re.IGNORECASE)
 _FILLERS = re.compile(r"\s*\b(?:lol|lmao|haha+|hehe+|xd)\b", re.IGNORECASE)
 _INTRO_BEFORE = re.compile(
@@ -255,6 +283,9 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and e > start for s, e in spans)
 
 
+_REUSE_WINDOW = 600  #: characters of a draft sentence searched for clauses to reuse
+
+
 def _reuse(
     doc: Any,
     sent: Any,
@@ -275,18 +306,27 @@ def _reuse(
     start, end = sent.start_char, sent.end_char
     while start < end and text[start].isspace():
         start += 1
-    for prefix in (_LABEL_PREFIX, _GREETING_PREFIX):
+    for prefix in (_LABEL_PREFIX, _GREETING_PREFIX, _BARE_GREETING):
         m = prefix.match(text, start, end)
         if m:
             start = m.end()
     if end - start < 8:
         return None
+    # a piece has at most max_words words: look no further than a generous window (the clause
+    # pattern is quadratic on a long run of spaces), and never keep the clause the window cuts
+    cut = end - start > _REUSE_WINDOW
+    if cut:
+        end = start + _REUSE_WINDOW
     bounds = [start]
     for cm in _CLAUSE.finditer(text, start, end):
         if cm.start() > bounds[-1]:
             bounds += [cm.start(), cm.end()]
     bounds.append(end)
     clauses = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds) - 1, 2)]
+    if cut:
+        clauses = clauses[:-1]
+        if not clauses:
+            return None
     kept_end = None
     for cs, ce in clauses:
         piece = text[cs:ce]
@@ -314,9 +354,25 @@ def _reuse(
         piece = _clean_piece(text[start : clauses[0][1]])
         if len(_WORD.findall(piece)) > max_words:
             return None
+    if _doubled(piece):  # "anything, anything at all": emphatic in a chat, a slip in a rewrite
+        if clauses[0][1] >= kept_end:
+            return None
+        piece = _clean_piece(text[start : clauses[0][1]])
+        if _doubled(piece):
+            return None
     if len(_WORD.findall(piece)) < 4:
         return None
     return _finish(piece)
+
+
+def _doubled(text: str) -> bool:
+    """Whether a word or a phrase of up to four words is repeated back to back."""
+    words = [w for w in (w.strip(".,;:!?()\"“”").lower() for w in _PLACEHOLDER.sub(" ", text).split()) if w]
+    for n in (1, 2, 3, 4):
+        for i in range(len(words) - 2 * n + 1):
+            if words[i : i + n] == words[i + n : i + 2 * n]:
+                return True
+    return False
 
 
 def _analyse(critic: Critic, text: str) -> Any:
@@ -340,7 +396,9 @@ def _fit_line(doc: Any, bad, asks, avoid: tuple[str, ...]) -> str | None:
         if score <= best_score:
             continue
         piece = _reuse(doc, sent, bad, asks, allow_you=False, avoid=avoid, max_words=30, need=_FIT_ANY)
-        if piece and (_FIRST_PERSON.search(piece) or _FIT_STRONG.search(piece)):
+        if piece:  # "My name is Lucas, I am a chemical engineer": the blurb introduces the sender already
+            piece = _finish(_MY_NAME.sub("", piece, count=1)) if _MY_NAME.match(piece) else piece
+        if piece and len(_WORD.findall(piece)) >= 4 and (_FIRST_PERSON.search(piece) or _FIT_STRONG.search(piece)):
             best, best_score = piece, score
     return best
 
@@ -391,6 +449,37 @@ def _location(doc: Any, missing: tuple[str, ...]) -> str | None:
     return "([location or remote])" if "location" in missing else None
 
 
+#: right after a name, these make it the mutual contact's ("Rosa gave me your name")
+_MUTUAL_AFTER = re.compile(
+    r"\s+(?:gave me your|passed (?:me|on) your|shared your|suggested (?:i|that i|we)|recommended (?:i|you|that i)|"
+    r"told me (?:to|about you)|said (?:i should|you might)|mentioned (?:you|your)|pointed me|sent me your way|referred me to you)",
+    re.IGNORECASE,
+)
+_NOT_NAMES = frozenset({
+    "i", "i'm", "i’m", "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "it", "it's", "it’s", "its", "me", "my", "we",
+    "you", "your", "this", "that", "here",
+})
+
+
+def _person(name: str | None, sender: str | None, text: str) -> str | None:
+    """A slot value fit to address or name as a person, else None.
+
+    Not a pronoun ("it's Tom", "I've"), an ID or the sender's own name; a
+    value in lower case only right after a greeting ("hey kev", "Hi chị
+    Thảo"), not a word the slot reader took for one ("Hi, got your name
+    from...", "Hello, fellow LSE alum here").
+    """
+    if not name or any(ch.isdigit() for ch in name):
+        return None
+    if name.split()[0].lower() in _NOT_NAMES:
+        return None
+    if sender and name != sender and (sender in name or name in sender):
+        return None
+    if name[0].islower() and not re.search(r"(?i:\b(?:hi+|hey+|hello|hiya|heya|dear|yo))\s+" + re.escape(name) + r"\b", text):
+        return None
+    return name
+
+
 def _facts(crit: Critique, doc: Any) -> _Facts:
     text = doc.text
     slots = crit.slots
@@ -399,14 +488,23 @@ def _facts(crit: Critique, doc: Any) -> _Facts:
     rtype = crit.request_type.label
     bad = [(m.start, m.end) for m in doc._.strategies or () if m.name in BAD_STRATEGIES]
     asks = [(m.start, m.end) for m in doc._.cues or () if m.name in _ASK_CUES]
-    recipient, mutual, target, intro = slots.recipient_name, slots.mutual_contact, slots.recipient_name, False
+    # a "name" that is a pronoun, holds a digit or names the sender ("it's Tom") is not someone to address
+    sender = slots.sender_name
+    recipient, named = _person(slots.recipient_name, sender, text), _person(slots.mutual_contact, sender, text)
+    if recipient and (recipient == named or _MUTUAL_AFTER.match(text, text.find(recipient) + len(recipient))):
+        # "Hey, Rosa gave me your name": Rosa is the mutual contact, not the recipient
+        named = named or recipient
+        recipient = None
+    mutual, target, intro = named, recipient, False
     if mutual:
         at = text.find(mutual)
         if at >= 0 and _INTRO_BEFORE.search(text[max(0, at - 80) : at]):
             # "could you introduce me to Sam": the recipient is the one who can introduce
             target, mutual, intro = mutual, recipient, True
     # the line on fit is about the sender: not about the target, nor about the people named
-    avoid = tuple(v for v in ((slots.company, slots.role) if rtype == "targeted" else ()) + (slots.mutual_contact, recipient) if v)
+    # (nor a goal statement: "I've applied to requisition 88213-BR" names the job, not the fit)
+    targets = (slots.company, slots.role, *slots.job_ids, *slots.urls) if rtype == "targeted" else ()
+    avoid = tuple(v for v in targets + (named, recipient) if v)
     # "I've attached my CV", "summary below": about the attachment, not about fit
     resume = asks + [(m.start, m.end) for m in doc._.cues or () if m.name == "resume"]
     fit = _fit_line(doc, bad, resume, avoid)
@@ -415,8 +513,8 @@ def _facts(crit: Critique, doc: Any) -> _Facts:
         m.start for m in doc._.cues or ()
         if m.name in _HISTORY_CUES or (m.name == "close" and _CLOSE_HISTORY.search(m.text))
     ]
-    if slots.mutual_contact and text.find(slots.mutual_contact) >= 0:
-        history_at.append(text.find(slots.mutual_contact))
+    if named and text.find(named) >= 0:
+        history_at.append(text.find(named))
     history = _cue_sentence(doc, history_at, bad, asks, used)
     if history:
         used.add(history)
@@ -427,7 +525,7 @@ def _facts(crit: Critique, doc: Any) -> _Facts:
         + [m.start for m in doc._.cues or () if m.name == "bond" and m.text.lower() in _COMPLIMENT_CUES]
     )
     compliment = _cue_sentence(doc, compliment_at, bad, asks, used | ({cold_line} if cold_line else set()))
-    values = [slots.company, slots.role, slots.recipient_name, slots.sender_name, slots.mutual_contact, *slots.job_ids, *slots.urls]
+    values = [slots.company, slots.role, recipient, sender, mutual, *slots.job_ids, *slots.urls]
     n_paragraphs = len([p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()])
     email = bool(_EMAIL_HINT.search(text))
     impolite = []
@@ -611,10 +709,11 @@ class _Message:
     blocks: frozenset[int] = frozenset()  #: paragraphs kept apart even in the compact layout
 
 
-def _render(msg: _Message, facts: _Facts, level: int) -> str:
+def _render(msg: _Message, facts: _Facts, dropped: frozenset[tuple[int, int]] = frozenset()) -> str:
+    """The message with the parts at ``dropped`` positions (paragraph, part) replaced by their fallback."""
     paras = []
-    for para in msg.paragraphs:
-        texts = [p.text if p.drop <= level else p.fallback for p in para]
+    for i, para in enumerate(msg.paragraphs):
+        texts = [p.fallback if (i, j) in dropped else p.text for j, p in enumerate(para)]
         paras.append(" ".join(t for t in texts if t))
     keep = [(i, p) for i, p in enumerate(paras) if p]
     if facts.layout == "paragraphs":
@@ -641,12 +740,30 @@ def _fits(text: str, facts: _Facts) -> bool:
 
 
 def _fit_budget(msg: _Message, facts: _Facts) -> str:
-    """The fullest rendering of ``msg`` that fits the length budget (or the leanest one)."""
-    text = ""
-    for level in (3, 2, 1, 0):
-        text = _render(msg, facts, level)
+    """The fullest rendering of ``msg`` that fits the length budget (or the leanest one).
+
+    Optional parts give way one at a time, highest ``drop`` first (later ones
+    first among equals); then those given up on the way are put back, most
+    important first, wherever they still fit.
+    """
+    order = sorted(
+        ((p.drop, i, j) for i, para in enumerate(msg.paragraphs) for j, p in enumerate(para) if p.drop > 0),
+        key=lambda t: (-t[0], -t[1], -t[2]),
+    )
+    dropped: frozenset[tuple[int, int]] = frozenset()
+    text = _render(msg, facts, dropped)
+    given_up = []
+    for _, i, j in order:
         if _fits(text, facts):
             break
+        given_up.append((i, j))
+        dropped = dropped | {(i, j)}
+        text = _render(msg, facts, dropped)
+    if _fits(text, facts):
+        for pos in reversed(given_up[:-1]):
+            trial = _render(msg, facts, dropped - {pos})
+            if _fits(trial, facts):
+                dropped, text = dropped - {pos}, trial
     return re.sub(r"[ \t]{2,}", " ", text)
 
 
@@ -709,18 +826,25 @@ def _strong(r: _Realiser, facts: _Facts) -> _Message:
         paras = [
             [opener, _Part(r.pick("strong.general.ask"))],
             [*context, _fit(r, facts, 1), _Part(r.pick("strong.general.offer"), 2)],
-            [_Part(r.pick("easy_out_general"), 1), _Part(r.pick("thanks"))],
+            [_Part(r.pick("easy_out_general"), 1, r.pick("easy_out_short")), _Part(r.pick("thanks"))],
         ]
     else:
         first = [_Part(facts.history)] if facts.history else [_Part(r.pick("weak.hope_tail"))]
-        paras = [first + [p for p in context if p.text != facts.history], [_Part(r.pick("none.topic_ask")), _Part(r.pick("thanks"))]]
+        paras = [
+            first + [p for p in context if p.text != facts.history],
+            [_Part(facts.fit or "", 2), _Part(r.pick("none.topic_ask")), _Part(r.pick("easy_out_none"), 1), _Part(r.pick("thanks"))],
+        ]
     return _Message(_greeting(r, facts), paras, *_sign(r, facts))
+
+
+_EASY_OUTS = {"targeted": "easy_out", "general": "easy_out_general", "none": "easy_out_none"}
 
 
 def _weak_ask(r: _Realiser, facts: _Facts) -> list[_Part]:
     if facts.rtype == "targeted":
         link = [_Part(r.pick("link"))] if facts.urls else []
-        return [_Part(r.pick("weak.targeted.soft_ask")), _Part(facts.fit or "", 2), _Part(r.pick("weak.targeted.soft_ref")), *link]
+        # the goal stated plainly (role, company, job ID, a referral once they have talked), then the soft ask
+        return [_Part(r.pick("weak.targeted.soft_ask")), _Part(facts.fit or "", 2), _Part(r.pick("weak.targeted.offer"), 1, r.pick("resume_short")), *link]
     if facts.rtype == "general":
         return [_Part(r.pick("weak.general.soft_ask")), _Part(facts.fit or "", 2), _Part(r.pick("weak.general.soft_keep"))]
     return [_Part(r.pick("none.topic_ask"))]
@@ -732,7 +856,7 @@ def _weak(r: _Realiser, facts: _Facts) -> _Message:
     paras = [
         [*_reconnect(r, facts), *_mutual_note(r, facts), *_give(r, facts)],
         _weak_ask(r, facts),
-        [_Part(r.pick("easy_out" if facts.rtype == "targeted" else "easy_out_general"), 1), _Part(r.pick("thanks"))],
+        [_Part(r.pick(_EASY_OUTS[facts.rtype]), 1, r.pick("easy_out_short")), _Part(r.pick("thanks"))],
     ]
     return _Message(_greeting(r, facts), paras, *_sign(r, facts))
 
@@ -756,7 +880,7 @@ def _weak_two_step(r: _Realiser, facts: _Facts) -> tuple[_Message, _Message]:
     elif facts.rtype == "general":
         ask = [_Part(later.pick("strong.general.ask"))]
         more = [_fit(later, facts, 2), _Part(later.pick("strong.general.offer"), 2)]
-        out = _Part(later.pick("easy_out_general"), 1)
+        out = _Part(later.pick("easy_out_general"), 1, later.pick("easy_out_short"))
     else:
         ask, more, out = [_Part(later.pick("none.topic_ask"))], [], _Part("")
     second = _Message(
@@ -777,22 +901,34 @@ def _second_degree(r: _Realiser, facts: _Facts, bond: bool = False, direct: bool
     blurb_link = r.pick("second_degree.blurb_link", strip=False) if (kind == "targeted" and facts.urls) else ""
     fit = (facts.fit or r.pick("fit_missing")) if kind != "none" else (facts.fit or "")
 
-    def blurb(with_fit: bool) -> str:
-        text = r.pick(f"second_degree.{kind}.blurb", via=via, fit=fit if with_fit else "", blurb_link=blurb_link)
+    def blurb(full: bool) -> str:
+        """The note to forward; the short one (no line on fit) stands in when over budget."""
+        path = f"second_degree.{kind}.blurb" if (full or kind == "none") else f"second_degree.short.{kind}_blurb"
+        text = r.pick(path, via=via, fit=fit if full else "", blurb_link=blurb_link)
         return "“" + re.sub(r"\s{2,}", " ", text).strip() + "”"
 
     # the hint keeps the request what it was (a referral goal, openings to keep in mind), said to the mutual contact
-    hint = [_Part(r.pick(f"second_degree.{kind}.hint"))] if kind != "none" else []
+    # (shorter wordings of this and of the easy out, the offer and the lead stand in when over budget)
+    hint = [_Part(r.pick(f"second_degree.{kind}.hint"), 1, r.pick(f"second_degree.short.{kind}_hint"))] if kind != "none" else []
     if bond:
         give = _give(r, facts)
         first = [*_reconnect(r, facts), _Part(give[0].text, 1), *give[1:]]
     else:
         first = [] if direct else [_Part(r.pick("second_degree.open"), 3)]
+    # an offer of the resume: the goal is a referral later, and the contact sees it is easy to help
+    offer = [_Part(r.pick("second_degree.offer"), 1, r.pick("resume_short"))] if kind != "none" else []
     paras = [
-        [*first, _Part(r.pick(f"second_degree.{kind}.intro_ask")), *hint],
-        [_Part(r.pick("second_degree.easy_out"), 2), _Part(r.pick("second_degree.blurb_lead"))],
+        [*first, _Part(r.pick(f"second_degree.{kind}.intro_ask"), 1, r.pick(f"second_degree.short.{kind}_intro_ask")), *hint],
+        [
+            _Part(r.pick("second_degree.easy_out"), 2, r.pick("easy_out_short")),
+            *offer,
+            # a "blurb" is a resume-like note: it would make a message without a referral ask read as one
+            _Part(r.pick("second_degree.none.blurb_lead"))
+            if kind == "none"
+            else _Part(r.pick("second_degree.blurb_lead"), 2, r.pick("second_degree.short.blurb_lead")),
+        ],
         [_Part(blurb(True), 1, blurb(False))],
-        [_Part(r.pick("thanks"))],
+        [_Part(r.pick("thanks"), 1, r.pick("thanks_short"))],
     ]
     if facts.intro:
         name = r.fields["name"]  # the recipient of the draft is the one who can introduce
@@ -959,6 +1095,273 @@ def _diverse(cands: list[_Candidate], k: int, chosen: list[_Candidate] | None = 
     return picked
 
 
+# --- optional neural paraphrasing ---------------------------------------------------------
+_INSTALL_HINT = 'pip install torch==2.13.0 && pip install "refernlp[neural]"'
+#: prompts: a seq2seq paraphraser reads the first, a causal language model continues the second
+SEQ2SEQ_PROMPT = "paraphrase: {text}"
+CAUSAL_PROMPT = "Rewrite the sentence in other words, keeping every name, number and link.\nSentence: {text}\nRewritten:"
+
+
+class Generator:
+    """A local seq2seq or causal language model that rewords the planned rewrites.
+
+    ``Generator(path)`` loads the model once (``from_pretrained(path,
+    local_files_only=True)``, ``HF_HUB_OFFLINE=1``, safetensors weights only);
+    its config decides the kind: encoder-decoder models load with
+    ``AutoModelForSeq2SeqLM``, others with ``AutoModelForCausalLM``. Pass the
+    object to every call that should use it: ``rewrite(text,
+    generator=gen)``. The model proposes a paraphrase of each sentence of the
+    best planned rewrites; the paraphrases go through the same fact checks and
+    the same ranking as the phrase-bank candidates, and whatever fails is
+    dropped, so a weak model cannot make a suggestion worse than the default.
+
+    Decoding is deterministic (beam search) unless a seed is given, which
+    samples under ``torch.manual_seed(seed)`` (the global random state is
+    restored afterwards). A Generator is thread-safe: generation runs under a
+    lock. Needs the ``neural`` extra; raises
+    :class:`~refernlp.errors.MissingExtraError` without it and
+    :class:`~refernlp.errors.ModelError` for a directory that holds no
+    loadable model.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        num_candidates: int = 2,
+        max_new_tokens: int = 64,
+        max_input_tokens: int = 128,
+        batch_size: int = 16,
+        prompt: str | None = None,
+    ) -> None:
+        where = Path(path)
+        if not where.exists():
+            raise ModelError(f"generator {where} does not exist")
+        if not where.is_dir():
+            raise ModelError(f"generator {where} is a file, not a model directory")
+        if not (where / "config.json").is_file():
+            raise ModelError(f"generator {where}: no config.json (expected a transformers model saved with save_pretrained)")
+        try:
+            import torch
+            import transformers  # noqa: F401
+        except ImportError as exc:
+            raise MissingExtraError(f"--generator needs {exc.name or 'torch and transformers'}: {_INSTALL_HINT}") from None
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        try:
+            config = AutoConfig.from_pretrained(str(where), local_files_only=True)
+            self.encoder_decoder = bool(getattr(config, "is_encoder_decoder", False))
+            auto = AutoModelForSeq2SeqLM if self.encoder_decoder else AutoModelForCausalLM
+            self.tokenizer = AutoTokenizer.from_pretrained(str(where), local_files_only=True)
+            self.model = auto.from_pretrained(str(where), local_files_only=True, use_safetensors=True)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError, ImportError) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ModelError(f"cannot load the generator from {where}: {first}") from None
+        self.model.eval()
+        self.path = str(where)
+        self.torch = torch
+        self.num_candidates = max(1, int(num_candidates))
+        self.max_new_tokens = int(max_new_tokens)
+        self.max_input_tokens = int(max_input_tokens)
+        self.prompt = prompt or (SEQ2SEQ_PROMPT if self.encoder_decoder else CAUSAL_PROMPT)
+        tok = self.tokenizer
+        if tok.pad_token_id is None and tok.eos_token_id is not None:
+            tok.pad_token = tok.eos_token
+        self.pad_id = tok.pad_token_id if tok.pad_token_id is not None else (tok.eos_token_id or 0)
+        # without a pad token, prompts of different lengths cannot share a batch
+        self.batch_size = max(1, int(batch_size)) if tok.pad_token_id is not None else 1
+        if not self.encoder_decoder:
+            tok.padding_side = "left"  # a causal model continues the prompt: pad on the left
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        kind = "seq2seq" if self.encoder_decoder else "causal"
+        return f"Generator({self.path!r}, {kind})"
+
+    def paraphrase(self, sentences: Sequence[str], *, seed: int | None = None) -> list[list[str]]:
+        """Up to ``num_candidates`` distinct rewordings of each sentence (raw model output, unchecked)."""
+        torch = self.torch
+        out: list[list[str]] = [[] for _ in sentences]
+        if not sentences:
+            return out
+        k = self.num_candidates
+        prompts = [self.prompt.format(text=s) for s in sentences]
+        with self._lock, torch.inference_mode(), torch.random.fork_rng(devices=[]):
+            if seed is not None:
+                torch.manual_seed(seed)
+            for start in range(0, len(prompts), self.batch_size):
+                batch = prompts[start : start + self.batch_size]
+                enc = self.tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=self.max_input_tokens)
+                decode: dict[str, Any] = {"max_new_tokens": self.max_new_tokens, "num_return_sequences": k, "pad_token_id": self.pad_id}
+                if seed is None:
+                    decode.update(do_sample=False, num_beams=max(k, 1))
+                else:
+                    decode.update(do_sample=True, top_p=0.95, top_k=0, num_beams=1)
+                generated = self.model.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"], **decode)
+                if not self.encoder_decoder:
+                    generated = generated[:, enc["input_ids"].shape[1] :]
+                texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+                for i, t in enumerate(texts):
+                    line = next((ln.strip() for ln in t.strip().splitlines() if ln.strip()), "")
+                    slot = out[start + i // k]
+                    if line and line not in slot:
+                        slot.append(line)
+        return out
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])(\s+)(?=[A-Z\[“\"(])")
+_REFERRAL_ASK = re.compile(r"\brefer(?:ring)? me\b|\bput (?:me|my name) forward\b|\bput in a (?:good )?word\b|\bvouch", re.IGNORECASE)
+_ASK_NAMES = frozenset({"referral", "keep_in_mind", "introduction"})
+_BOND_CUES = frozenset({"reconnect", "met_once", "bond"})
+_BOND_STRATEGIES = frozenset({"compliment", "offer_help"})
+
+
+def _segments(text: str) -> list[tuple[str, bool]]:
+    """The text cut into pieces that, joined, give it back; True marks a sentence to reword.
+
+    The greeting line, the blurb to forward (its exact words are the sender's
+    introduction), sign-offs, names and headers stay as they are.
+    """
+    out: list[tuple[str, bool]] = []
+    lines = text.split("\n")
+    for li, line in enumerate(lines):
+        if li:
+            out.append(("\n", False))
+        body = line.strip()
+        if li == 0 or not body or body.startswith(("“", '"', "---")):
+            out.append((line, False))
+            continue
+        for j, part in enumerate(_SENTENCE_SPLIT.split(line)):
+            sentence = j % 2 == 0 and len(_WORD.findall(part)) >= 4 and part.strip()[-1:] in {".", "!", "?"}
+            out.append((part, sentence))
+    return out
+
+
+def _reworded_ok(src: str, new: str, facts: _Facts, allowed: set[str]) -> bool:
+    """The per-sentence fact checks: slots and placeholders kept, nothing invented, no template leftovers."""
+    new = new.strip()
+    src_words, new_words = _WORD.findall(src), _WORD.findall(new)
+    if new == src.strip() or len(new_words) < 3:
+        return False
+    if not (0.5 * len(src_words) <= len(new_words) <= 1.6 * len(src_words) + 3):
+        return False
+    if new[-1] not in ".!?" or (src.rstrip().endswith("?") != new.endswith("?")):
+        return False
+    if any(ch in new for ch in "{}\n“”") or "---" in new or _doubled(new):
+        return False
+    holes_src, holes_new = set(_PLACEHOLDER.findall(src)), set(_PLACEHOLDER.findall(new))
+    if holes_src != holes_new or "[" in _PLACEHOLDER.sub("", new) or "]" in _PLACEHOLDER.sub("", new):
+        return False
+    if any(v in src and v not in new for v in facts.slot_values):
+        return False
+    if _REFERRAL_ASK.search(new) and not _REFERRAL_ASK.search(src):
+        return False
+    src_low = {w.lower() for w in src_words}
+    for w in _WORD.findall(_PLACEHOLDER.sub(" ", new)):
+        if w[:1].isupper() or any(c.isdigit() for c in w):
+            low = re.sub(r"['’]s$", "", w.lower())
+            if low not in allowed and low not in src_low:
+                return False
+    return True
+
+
+def _bank_words(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield from (w.lower() for w in _WORD.findall(node))
+    elif isinstance(node, list):
+        for x in node:
+            yield from _bank_words(x)
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _bank_words(v)
+
+
+def _shape(doc: Any) -> tuple[int | None, int | None, int | None]:
+    """Start of the first referral/keep-in-mind/introduction ask, of the first bond-building element,
+    and the index of the sentence holding that ask."""
+    ask = min((m.start for m in doc._.cues or () if m.name in _ASK_NAMES), default=None)
+    bond = min(
+        [m.start for m in doc._.cues or () if m.name in _BOND_CUES]
+        + [m.start for m in doc._.strategies or () if m.name in _BOND_STRATEGIES],
+        default=None,
+    )
+    sent = None
+    if ask is not None:
+        sent = next((i for i, s in enumerate(doc.sents) if s.start_char <= ask < s.end_char), None)
+    return ask, bond, sent
+
+
+def _no_worse(new: Any, old: Any, new_doc: Any, old_doc: Any) -> bool:
+    """A reworded candidate keeps every judged quality of its source (type, politeness, transparency, shape)."""
+    if new.request_type.label != old.request_type.label:
+        return False
+    if old.politeness.label == "polite" and new.politeness.label != "polite":
+        return False
+    if old.transparency.label == "high" and new.transparency.label != "high":
+        return False
+    if old.asks_introduction and not new.asks_introduction:
+        return False
+    if any(st.name in BAD_STRATEGIES for st in new.politeness.strategies):
+        return False
+    weight = {"error": 2, "warning": 1}
+    if sum(weight.get(f.severity, 0) for f in new.findings) > sum(weight.get(f.severity, 0) for f in old.findings):
+        return False
+    (oa, ob, osent), (na, nb, nsent) = _shape(old_doc), _shape(new_doc)
+    if oa is not None and na is None:
+        return False  # the ask is gone
+    if ob is not None and (nb is None or (oa is not None and ob < oa and not (na is not None and nb < na))):
+        return False  # the bond-building element is gone, or no longer comes before the ask
+    # nor may the ask leave the first three sentences
+    return not (osent is not None and osent < 3 and (nsent is None or nsent >= 3))
+
+
+def _reworded(
+    generator: Generator, critic: Critic, facts: _Facts, draft: str, sources: list[_Candidate], bank: Mapping[str, Any],
+    seed: int | None,
+) -> list[_Candidate]:
+    """Paraphrased versions of ``sources`` that pass every check, scored like the rest."""
+    allowed = set(_bank_words(bank)) | {w.lower() for w in _WORD.findall(draft)}
+    cut = [_segments(c.text) for c in sources]
+    todo = list(dict.fromkeys(piece for segs in cut for piece, reword in segs if reword))
+    if not todo:
+        return []
+    options = dict(zip(todo, generator.paraphrase(todo, seed=seed)))
+    fresh: list[_Candidate] = []
+    seen = {c.text for c in sources}
+    for c, segs in zip(sources, cut):
+        for i in range(generator.num_candidates):
+            pieces = []
+            for piece, reword in segs:
+                good = [o for o in options.get(piece, []) if reword and _reworded_ok(piece, o, facts, allowed)] if reword else []
+                pieces.append(good[i % len(good)].strip() if good else piece)
+            text = "".join(pieces)
+            if text in seen or any(v not in text for v in facts.slot_values if v in c.text):
+                continue
+            if set(_placeholders(text)) != set(_placeholders(c.text)) or "{" in text or "}" in text:
+                continue
+            seen.add(text)
+            note = bank["changes"]["paraphrased"]
+            fresh.append(_Candidate(c.relationship, c.plan, c.variant, text, (*c.changes, note), order=c.order))
+    kept: list[_Candidate] = []
+    for rel in dict.fromkeys(c.relationship for c in fresh):
+        group = [c for c in fresh if c.relationship == rel]
+        crits = critic.critique_many([c.text for c in group], relationship=rel)
+        for c, cr in zip(group, crits):
+            src = next(s for s in sources if s.relationship == c.relationship and s.plan == c.plan and s.variant == c.variant)
+            if not _no_worse(cr, src.critique, _analyse(critic, c.text), _analyse(critic, src.text)):
+                continue
+            c.critique = cr
+            c.cheap = _cheap(c, facts)
+            c.score = _judge(c, facts)
+            kept.append(c)
+    return kept
+
+
 def _relationships(crit: Critique) -> tuple[tuple[str, ...], bool]:
     rel = crit.relationship
     if rel.source == "given" and rel.label in RELATIONSHIPS:
@@ -980,16 +1383,26 @@ def _check_args(n: object, seed: object) -> tuple[int, int | None]:
 
 
 def rewrite_with(
-    critic: Critic, text: str, *, relationship: str | None = None, n: int = 3, seed: int | None = None
+    critic: Critic,
+    text: str,
+    *,
+    relationship: str | None = None,
+    n: int = 3,
+    seed: int | None = None,
+    generator: Generator | None = None,
 ) -> list[Rewrite]:
     """Up to ``n`` suggested rewrites of ``text`` using a loaded :class:`~refernlp.critic.Critic`.
 
     ``relationship`` (strong, weak, second_degree; None or "unknown" to infer)
     shapes the message as described in the module docstring. Deterministic for
-    a given input; ``seed`` varies the phrasing. Raises
+    a given input; ``seed`` varies the phrasing. ``generator`` (a loaded
+    :class:`Generator`) adds the local model's paraphrases of the best
+    candidates, checked and ranked like the others. Raises
     :class:`~refernlp.errors.InputError` for input that ``critique`` refuses.
     """
     n, seed = _check_args(n, seed)
+    if generator is not None and not isinstance(generator, Generator):
+        raise InputError(f"generator must be a refernlp.rewrite.Generator or None, got {type(generator).__name__}")
     crit = critic.critique(text, relationship=relationship)
     facts = _facts(crit, _analyse(critic, text))
     rels, multi = _relationships(crit)
@@ -1007,7 +1420,7 @@ def rewrite_with(
                 cand.cheap = _cheap(cand, facts)
                 realised.append(cand)
             realised.sort(key=lambda c: (-c.cheap, c.variant))
-            keep = 2 if multi else (1 if plan == "two_step" else max(n, N_REALISED))
+            keep = 3 if multi else (1 if plan == "two_step" else max(n, N_REALISED))
             shortlist.extend(_diverse(realised, keep))
 
     # rank: one critic batch per relationship (the relationship changes some findings)
@@ -1019,6 +1432,12 @@ def rewrite_with(
     for i, c in enumerate(shortlist):
         c.order = i
     ranked = sorted(shortlist, key=lambda c: (-c.score, c.order))
+    if generator is not None:
+        # reword the best one-message candidates; what survives the checks competes on the same score
+        # (a tie goes to the phrase-bank candidate)
+        best = [c for c in ranked if c.plan != "two_step"][: max(n, 2)]
+        extra = _reworded(generator, critic, facts, text, best, bank, seed)
+        ranked = sorted(ranked + extra, key=lambda c: (-c.score, c.order, any(c is e for e in extra)))
 
     if multi:
         chosen = []
@@ -1044,8 +1463,10 @@ def rewrite_with(
     ]
 
 
-def rewrite(text: str, *, relationship: str | None = None, n: int = 3, seed: int | None = None) -> list[Rewrite]:
+def rewrite(
+    text: str, *, relationship: str | None = None, n: int = 3, seed: int | None = None, generator: Generator | None = None
+) -> list[Rewrite]:
     """Suggested rewrites of ``text`` with the shipped models: ``rewrite(draft, relationship="weak")``."""
     from .critic import default_critic
 
-    return rewrite_with(default_critic(), text, relationship=relationship, n=n, seed=seed)
+    return rewrite_with(default_critic(), text, relationship=relationship, n=n, seed=seed, generator=generator)

@@ -171,7 +171,7 @@ _QUOTE_HEADER = re.compile(
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.M)
 #: longest run of punctuation, symbols or emoji (no letter, digit or space) analysed as is
 MAX_SYMBOL_RUN = 50
-_SYMBOL_RUN = re.compile(rf"[^\w\s]{{{MAX_SYMBOL_RUN + 1},}}")
+_SYMBOL_RUN = re.compile(rf"(?:[^\w\s]|_){{{MAX_SYMBOL_RUN + 1},}}")
 
 
 @dataclass(frozen=True)

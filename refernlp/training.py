@@ -16,11 +16,11 @@ import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from .critic import ALL_TASKS, CLASSIFIER_TASKS, RANKER_TASKS
+from .critic import ALL_TASKS, RANKER_TASKS
 from .errors import ConfigError, DataError
 from .features import FeatureConfig, named_features, text_features
 from .modelio import LinearModel
@@ -154,15 +154,18 @@ class Featurizer:
         self.progress = progress
 
     def docs(self, texts: Sequence[str]) -> list:
+        """Processed Docs of ``texts``; each distinct text runs through the pipeline once per Featurizer."""
         from .textio import prepare
 
-        out = []
-        step = max(1, len(texts) // 10)
-        for i, doc in enumerate(self.nlp.pipe((prepare(t).text for t in texts), batch_size=128)):
-            out.append(doc)
+        cache = self.__dict__.setdefault("_doc_cache", {})
+        prepared = [prepare(t).text for t in texts]
+        todo = list(dict.fromkeys(p for p in prepared if p not in cache))
+        step = max(1, len(todo) // 10)
+        for i, doc in enumerate(self.nlp.pipe(todo, batch_size=128)):
+            cache[todo[i]] = doc
             if self.progress and (i + 1) % step == 0:
-                self.progress(f"featurised {i + 1}/{len(texts)} texts")
-        return out
+                self.progress(f"featurised {i + 1}/{len(todo)} texts")
+        return [cache[p] for p in prepared]
 
     def embeddings(self, texts: Sequence[str], encoder) -> np.ndarray:
         """Sentence embeddings of the prepared texts (cached: each text is encoded once)."""
@@ -190,16 +193,20 @@ class Featurizer:
 
         return hstack([X, csr_matrix(self.embeddings(texts, encoder).astype(np.float64) * weight)]).tocsr()
 
-    @staticmethod
-    def matrix(docs: Sequence, config: FeatureConfig):
+    def matrix(self, docs: Sequence, config: FeatureConfig):
+        """CSR feature matrix of ``docs`` (rows cached per text and configuration)."""
         from scipy.sparse import csr_matrix
 
+        cache = self.__dict__.setdefault("_row_cache", {})
         indptr, indices, values = [0], [], []
         for doc in docs:
-            row = text_features(doc_words(doc), doc.text, doc_cues(doc), config)
-            for k in sorted(row):
+            key = (config, doc.text)
+            if key not in cache:
+                row = text_features(doc_words(doc), doc.text, doc_cues(doc), config)
+                cache[key] = sorted(row.items())
+            for k, v in cache[key]:
                 indices.append(k)
-                values.append(row[k])
+                values.append(v)
             indptr.append(len(indices))
         return csr_matrix((np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)), shape=(len(docs), 1 << config.n_bits))
 
@@ -325,8 +332,9 @@ class TrainResult:
 
 
 def _versions() -> dict[str, str]:
-    from . import __version__
     import sklearn
+
+    from . import __version__
 
     return {"refernlp": __version__, "numpy": np.__version__, "scikit-learn": sklearn.__version__, "python": platform.python_version()}
 
@@ -478,16 +486,23 @@ def stanford_cv(texts: Sequence[str], labels: Sequence[str], config: TrainingCon
 
     X = featurizer.hybrid(list(texts), config.features, encoder, config.embedding_weight)
     y = np.asarray(labels)
-    accs = []
-    for fold, (tr, te) in enumerate(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)):
-        clf, classes = _fit_lr(X[tr], y[tr], sorted(set(y)), config.politeness, None, seed)
-        accs.append(float((clf.predict(X[te]) == y[te]).mean()))
-        if progress:
-            progress(f"cross-validation fold {fold + 1}/{k}: accuracy {accs[-1]:.3f}")
+    from joblib import Parallel, delayed
+
+    folds = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
+    # folds are independent and deterministic: fit them on all cores
+    accs = Parallel(n_jobs=min(k, os.cpu_count() or 1))(delayed(_fold_accuracy)(X, y, tr, te, config.politeness, seed) for tr, te in folds)
+    if progress:
+        for fold, acc in enumerate(accs):
+            progress(f"cross-validation fold {fold + 1}/{k}: accuracy {acc:.3f}")
     return {"k": k, "fold_accuracies": [round(a, 4) for a in accs], "mean_accuracy": round(float(np.mean(accs)), 4), "std": round(float(np.std(accs)), 4), "n": len(y)}
 
 
 # --- writing model directories -------------------------------------------------------
+def _fold_accuracy(X, y, tr, te, cfg: TaskConfig, seed: int) -> float:
+    clf, _ = _fit_lr(X[tr], y[tr], sorted(set(y)), cfg, None, seed)
+    return float((clf.predict(X[te]) == y[te]).mean())
+
+
 def write_model_dir(out: Path, result: TrainResult, card: str, plot: bool = True) -> None:
     out.mkdir(parents=True, exist_ok=False)
     result.model.save(out, result.manifest)
@@ -549,13 +564,21 @@ class AtomicDir:
         if exc_type is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return
-        if self.out.exists():
-            backup = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
-            os.replace(self.out, backup)
-            os.replace(self.tmp, self.out)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(self.tmp, self.out)
+        try:
+            if self.out.exists():
+                backup = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
+                os.replace(self.out, backup)
+                try:
+                    os.replace(self.tmp, self.out)
+                except BaseException:
+                    os.replace(backup, self.out)  # put the user's directory back
+                    raise
+                shutil.rmtree(backup, ignore_errors=True)
+            else:
+                os.replace(self.tmp, self.out)
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
 
 
 def eprint(msg: str) -> None:

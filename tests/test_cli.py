@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 
-import click
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 
 from refernlp import __version__
 from refernlp.cli import main
-
-from conftest import DATA
 
 EXAMPLE = str(DATA / "examples" / "targeted_demanding.txt")
 
@@ -108,7 +106,6 @@ def test_version(runner):
 
 
 def test_every_command_has_help(runner):
-    ctx = click.Context(main)
     for name, cmd in main.commands.items():
         assert cmd.get_short_help_str(), name
         res = runner.invoke(main, [name, "--help"])

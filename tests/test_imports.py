@@ -11,7 +11,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 HEAVY = ("sklearn", "scipy", "datasets", "transformers", "torch", "matplotlib", "pandas")
@@ -21,7 +20,7 @@ DRAFT = "Hi Sam, could you refer me for the analyst role at Acme? Thanks!"
 def _loaded_after(code: str) -> list[str]:
     """The HEAVY modules in ``sys.modules`` after running ``code`` in a fresh interpreter."""
     probe = code + f"\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
-    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -43,6 +42,7 @@ def test_import_refernlp_alone_imports_no_heavy_modules():
 def test_torch_still_importable_after_refernlp():
     pytest.importorskip("torch")
     proc = subprocess.run(
-        [sys.executable, "-c", "import refernlp, torch; print(torch.__version__)"], capture_output=True, text=True, cwd=ROOT, timeout=300
+        [sys.executable, "-c", "import refernlp, torch; print(torch.__version__)"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -8,12 +8,11 @@ import json
 
 import numpy as np
 import pytest
+from conftest import DATA
 
 from refernlp import Critic, ModelError
 from refernlp.errors import MissingExtraError
 from refernlp.training import TrainingConfig, train_tasks
-
-from conftest import DATA
 
 torch = pytest.importorskip("torch", reason="the neural extra is not installed")
 pytest.importorskip("transformers", reason="the neural extra is not installed")

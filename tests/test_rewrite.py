@@ -416,3 +416,80 @@ def test_cli_critique_with_rewrite(draft_file):
     result = CliRunner().invoke(main, ["critique", str(draft_file), "--rewrite", "--no-color"])
     assert result.exit_code == 0, result.output
     assert "rewrite 1 (" in result.output
+
+
+# --- the goal stated plainly, length, names ----------------------------------------------------
+def _before_blurb(text: str) -> str:
+    return text.split("“", 1)[0]
+
+
+@pytest.mark.parametrize("name", ["targeted_link", "second_degree_mutual", "targeted_demanding"])
+def test_second_degree_states_the_goal_plainly(critic, rewrites_by_case, name):
+    crit = critic.critique(DRAFTS[name])
+    top = rewrites_by_case[(name, "second_degree")][0]
+    note = _before_blurb(top.text)  # what the mutual contact reads
+    for value in (crit.slots.company, crit.slots.role, *crit.slots.job_ids):
+        assert value in note, f"{value!r} not stated to the mutual contact:\n{top.text}"
+    assert re.search(r"\bapplying\b|\bapplication\b", note) and re.search(r"\breferral\b", note), top.text
+    assert re.search(r"introduc", note) and not DIRECT_REFERRAL.search(top.text)
+    assert re.search(r"\bresume\b", note), "offers the resume"
+    for url in crit.slots.urls:
+        assert top.text.count(url) == 1, "the link appears once"
+    judged = critic.critique(top.text, relationship="second_degree")
+    assert judged.asks_introduction and judged.transparency.label == "high"
+
+
+def test_general_second_degree_states_the_roles_and_asks_to_be_kept_in_mind(rewrites_by_case):
+    top = rewrites_by_case[("general_specific", "second_degree")][0]
+    note = _before_blurb(top.text)
+    assert "senior UX researcher" in note and "Toronto" in note
+    assert re.search(r"keep me in mind|kept me in mind|thought of me|openings|hear of anything", note), top.text
+
+
+def test_second_degree_with_a_long_job_link_stays_under_600_characters(critic):
+    url = "https://pwc.wd3.myworkdayjobs.com/Global_Experienced_Careers/job/Singapore/Senior-Associate--Forensic-Services_537821WD"
+    draft = f"{url}\n\ncan u refer me for this one, the forensic senior associate. u still owe me lunch from last week btw"
+    for r in critic.rewrite(draft, relationship="second_degree"):
+        assert len(r.text) < 600, len(r.text)
+        assert r.text.count(url) == 1
+
+
+@pytest.mark.parametrize("name", ["targeted_link", "weak_met_once"])
+def test_weak_states_the_goal_after_building_the_bond(critic, rewrites_by_case, name):
+    crit = critic.critique(DRAFTS[name])
+    top = rewrites_by_case[(name, "weak")][0]
+    goal = top.text.find(crit.slots.company)
+    bond = BOND.search(top.text)
+    assert bond and 0 <= bond.start() < goal, top.text
+    for value in (crit.slots.role, *crit.slots.job_ids):
+        assert value in top.text
+    assert re.search(r"\breferr(?:al|ed|ing)\b", top.text[goal:]), "the referral hope is stated"
+    assert re.search(r"chat|call|conversation|talk", top.text[goal:]), "still a soft ask"
+    judged = critic.critique(top.text, relationship="weak")
+    assert judged.transparency.label == "high"
+
+
+def test_a_slot_that_is_no_name_is_never_addressed(critic):
+    draft = "Hey it's Gareth from the Cardiff office. Saw Admiral are hiring claims team leaders and you're there now so sort me a referral. Cheers"
+    for rel in RELATIONSHIPS:
+        for r in critic.rewrite(draft, relationship=rel):
+            first = r.text.splitlines()[0]
+            assert "it's" not in first and "Gareth" not in first, first
+            assert "Admiral" in r.text
+
+
+def test_long_parts_give_way_one_at_a_time(critic):
+    """The budget drops optional parts one by one, so a long draft keeps its easy out and its offer."""
+    draft = (
+        "Dear Dr Achterberg,\n\nI found your name in the Leiden alumni directory and noticed you work in the University "
+        "Libraries' special collections team. I am applying for the position of Subject Librarian (Humanities), job "
+        "number 1102345, at Leiden University.\n\nWould you be willing to refer me for this position? I have five years' "
+        "experience as a liaison librarian in Ghent and I read Dutch, French and Latin. I would be glad to send my CV.\n\n"
+        "With kind regards,\nLieve Janssens"
+    )
+    for r in critic.rewrite(draft, relationship="weak"):
+        for message in r.text.split("\n---\n"):
+            assert len(message.split("\n", 1)[-1]) < 600
+    top = critic.rewrite(draft, relationship="weak")[0]
+    assert re.search(r"no worries|no pressure|totally fine|understand", top.text, re.IGNORECASE), top.text
+    assert re.search(r"\bresume\b", top.text), top.text

@@ -554,6 +554,67 @@ def test_cli_handles_awkward_input(runner, tmp_path, robust_critic, long_critic,
     assert text_result.exit_code == 0 and "Traceback" not in text_result.output
 
 
+# --- no hang: inputs that used to take seconds to minutes ---------------------------------
+_N = DEFAULT_MAX_CHARS
+
+
+def _ws(prefix: str, ch: str = " ") -> str:
+    """``prefix``, then whitespace up to the length limit, then one letter (so nothing matches)."""
+    return prefix + ch * (_N - len(prefix) - 1) + "x"
+
+
+#: (id, text): each was quadratic or worse somewhere (tokenizer affix splitting, regex backtracking)
+PATHOLOGICAL: list[tuple[str, str]] = [
+    ("bangs", "!" * _N),
+    ("question_marks", "?" * _N),
+    ("less_than", "<" * _N),
+    ("entity_starts", "&#" * (_N // 2)),
+    ("emoji_run", "🙏" * _N),
+    ("underscores", "_" * _N),
+    ("apostrophes", "'" * _N),
+    ("dotted_labels", "a." * (_N // 2)),
+    ("hyphenated", "a-" * (_N // 2)),
+    ("long_url", ("https://x.com/" + "a-" * _N)[:_N]),
+    ("www_dotted", ("www." + "a." * _N)[:_N]),
+    ("job_ids", ("R-1" * _N)[:_N]),
+    ("spaces", _ws("a")),
+    ("tabs", _ws("a", "\t")),
+    ("signoff_then_spaces", _ws("Hello there\nBest")),
+    ("job_then_spaces", _ws("Please refer me, job")),
+    ("job_id_is_then_spaces", _ws("job id is :")),
+    ("introduce_then_spaces", _ws("could you introduce me to your friend")),
+    ("friend_comma_then_spaces", _ws("my friend ,")),
+    ("dash_name_then_spaces", _ws("Hello there\n- Al")),
+    ("line_name_then_spaces", _ws("Hello there\nSam")),
+    ("greeting_then_spaces", _ws("Hi")),
+    ("through_then_spaces", _ws("through our mutual friend")),
+    ("html_blanked_wide", "<p>Hi Sam,</p><style>" + "p{}" * 6000 + "</style><p>Best,<br>Alex</p>"),
+    ("script_opens", ("<p><script>" * _N)[:_N]),
+    ("comment_opens", ("<p><!--" * _N)[:_N]),
+    ("on_on_on", ("On " * _N)[:_N]),
+    ("quoted_lines", ("> a\n" * _N)[:_N]),
+]
+
+
+@pytest.mark.parametrize("name,text", PATHOLOGICAL, ids=[p[0] for p in PATHOLOGICAL])
+def test_pathological_input_does_not_hang(robust_critic, name, text):
+    assert len(text) <= DEFAULT_MAX_CHARS
+    t0 = time.perf_counter()
+    d = robust_critic.critique(text).to_dict()
+    elapsed = time.perf_counter() - t0
+    assert_spans_point_into(text, d)
+    assert elapsed < 5.0, f"{elapsed:.1f}s for {name} (was minutes before the fix)"
+
+
+def test_cli_pathological_input_does_not_hang(runner, tmp_path):
+    path = tmp_path / "wide.txt"
+    path.write_text(_ws("Hello there\nBest"), encoding="utf-8")
+    t0 = time.perf_counter()
+    result = runner.invoke(main, ["critique", "--format", "json", str(path)])
+    assert result.exit_code == 0, result.output
+    assert time.perf_counter() - t0 < 30
+
+
 # --- rewrite (once refernlp.rewrite exists) ----------------------------------------------
 @needs_rewrite
 @pytest.mark.parametrize("name,text,fragment", BAD_STRINGS, ids=[b[0] for b in BAD_STRINGS])
@@ -570,3 +631,33 @@ def test_rewrite_handles_awkward_input(robust_critic, long_critic, name, text, m
     assert isinstance(rewrites, list)
     for r in rewrites:
         json.dumps(r.to_dict(), ensure_ascii=False)
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int):
+    """Fail (instead of hanging the suite) when the body runs past ``seconds``."""
+    import signal
+
+    if not hasattr(signal, "SIGALRM"):
+        pytest.skip("needs SIGALRM")
+
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds}s")
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@needs_rewrite
+@pytest.mark.parametrize("name,text", PATHOLOGICAL, ids=[p[0] for p in PATHOLOGICAL])
+def test_rewrite_pathological_input_does_not_hang(robust_critic, name, text):
+    t0 = time.perf_counter()
+    with _deadline(10):
+        rewrites = robust_critic.rewrite(text)
+    assert isinstance(rewrites, list)
+    assert time.perf_counter() - t0 < 5.0

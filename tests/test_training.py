@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import DATA, ROOT
 
 from refernlp import Critic
 from refernlp.cli import main
@@ -17,8 +18,6 @@ from refernlp.data import load_examples
 from refernlp.errors import ConfigError, DataError
 from refernlp.modelio import LinearModel
 from refernlp.training import TrainingConfig, train_tasks
-
-from conftest import DATA, ROOT
 
 SMALL = TrainingConfig.from_dict({"features": {"n_bits": 14}})
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 RANKER_BITS = 16
 
 URL_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"'\])]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|io|co|org|net|ai|jobs|careers|hr|app|uk|ca|au|de|in|nz|ie|sg|za)(?:/[^\s<>\"'\])]*)?",
+    r"(?:https?://|www\.)[^\s<>\"'\])]+|\b[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,8}\.(?:com|io|co|org|net|ai|jobs|careers|hr|app|uk|ca|au|de|in|nz|ie|sg|za)(?:/[^\s<>\"'\])]*)?",
     re.I,
 )
 _JOB_PATH = re.compile(r"job|career|position|vacanc|requisition|/req|opening|apply|posting|recruit|hiring|/role", re.I)
@@ -38,11 +38,11 @@ _ATS = [
     re.compile(r"jobs\.ashbyhq\.com/(?P<slug>[A-Za-z0-9_.%-]+)", re.I),
     re.compile(r"apply\.workable\.com/(?P<slug>[A-Za-z0-9_-]+)", re.I),
     re.compile(r"(?:jobs|careers)\.smartrecruiters\.com/(?P<slug>[A-Za-z0-9_-]+)", re.I),
-    re.compile(r"(?P<slug>[A-Za-z0-9-]+)\.wd\d+\.myworkdayjobs\.com", re.I),
-    re.compile(r"(?P<slug>[A-Za-z0-9-]+)\.(?:bamboohr\.com|recruitee\.com|teamtailor\.com|breezy\.hr|jobs\.personio\.(?:de|com)|applytojob\.com|jobvite\.com|icims\.com|taleo\.net|successfactors\.com)", re.I),
+    re.compile(r"(?P<slug>[A-Za-z0-9-]{1,63})\.wd\d+\.myworkdayjobs\.com", re.I),
+    re.compile(r"(?P<slug>[A-Za-z0-9-]{1,63})\.(?:bamboohr\.com|recruitee\.com|teamtailor\.com|breezy\.hr|jobs\.personio\.(?:de|com)|applytojob\.com|jobvite\.com|icims\.com|taleo\.net|successfactors\.com)", re.I),
     re.compile(r"jobs\.jobvite\.com/(?P<slug>[A-Za-z0-9_-]+)", re.I),
-    re.compile(r"(?:careers|jobs)\.(?P<slug>[A-Za-z0-9-]+)\.(?:com|io|co|org|net|ai|co\.uk|org\.uk|nhs\.uk|ca|com\.au|de|in)\b", re.I),
-    re.compile(r"(?:https?://)?(?:www\.)?(?P<slug>[A-Za-z0-9-]+)\.(?:com|io|co|org|net|ai|co\.uk|org\.uk|ca|com\.au|de|in)/(?:[a-z-]+/)?(?:careers|jobs|job|vacancies|join-us|join|work-with-us|about/careers|en/careers)", re.I),
+    re.compile(r"(?:careers|jobs)\.(?P<slug>[A-Za-z0-9-]{1,63})\.(?:com|io|co|org|net|ai|co\.uk|org\.uk|nhs\.uk|ca|com\.au|de|in)\b", re.I),
+    re.compile(r"(?:https?://)?(?:www\.)?(?P<slug>[A-Za-z0-9-]{1,63})\.(?:com|io|co|org|net|ai|co\.uk|org\.uk|ca|com\.au|de|in)/(?:[a-z-]+/)?(?:careers|jobs|job|vacancies|join-us|join|work-with-us|about/careers|en/careers)", re.I),
 ]
 _NOT_COMPANY_SLUGS = {
     "www", "jobs", "careers", "job", "boards", "apply", "linkedin", "indeed", "glassdoor", "github", "gitlab",
@@ -52,7 +52,7 @@ _NOT_COMPANY_SLUGS = {
 }
 _JOB_ID_RES = [
     re.compile(
-        r"(?i:\b(?:job|req|requisition|position|vacancy|posting|reference|ref|role|opening)\.?\s*(?:id|no\.?|number|num|code|#|ref)?\s*(?:is\s+)?[:#.]?\s*#?\s*)"
+        r"(?i:\b(?:job|req|requisition|position|vacancy|posting|reference|ref|role|opening)\.?\s*+(?:(?:id|no\.?|number|num|code|#|ref)\s*+)?(?:is\s++)?(?:[:#.]\s*+)?(?:#\s*+)?)"
         r"(?P<id>(?=[A-Za-z0-9_-]*\d)[A-Za-z]{0,6}[-_]?[0-9][A-Za-z0-9_-]{2,}|[A-Za-z]{1,6}[-_][0-9A-Za-z-]{3,})"
     ),
     re.compile(r"\b(?P<id>(?:JR|R|REQ|JOB|JID|RQ|REF|ID|JREQ|VAC|PR|CR|NHS|TR|SR)[-_]?\d{3,}(?:[-_]\d+)?)\b"),
@@ -71,13 +71,22 @@ _MUTUAL_RES = [
     re.compile(rf"(?i:mutual[ \t]+(?:friend|contact|connection)s?),?[ \t]+(?P<name>{_NAME})"),
     re.compile(
         rf"(?i:introduce me to|introduction to|intro to|connect me with|connect me to|put me in touch with|in touch with|introduce us|link me up with|link me with|speak to|talk to|reach out to|introduce me and)[ \t]+"
-        rf"(?:(?i:your|my|our)[ \t]+(?i:friend|colleague|manager|cousin|brother|sister|boss|teammate|contact|mate|old[ \t]+\w+|former[ \t]+\w+)[ \t]*,?[ \t]+)?(?P<name>{_NAME})"
+        rf"(?:(?i:your|my|our)[ \t]+(?i:friend|colleague|manager|cousin|brother|sister|boss|teammate|contact|mate|old[ \t]+\w+|former[ \t]+\w+)(?:[ \t]*+,)?[ \t]++)?(?P<name>{_NAME})"
     ),
-    re.compile(rf"(?i:your|my|our)[ \t]+(?i:friend|colleague|cousin|brother|sister|manager|teammate|boss|contact|mate|neighbour|neighbor|buddy|pal|mentor|former[ \t]+\w+|old[ \t]+\w+)[ \t]*,?[ \t]+(?P<name>{_NAME})"),
+    re.compile(rf"(?i:your|my|our)[ \t]+(?i:friend|colleague|cousin|brother|sister|manager|teammate|boss|contact|mate|neighbour|neighbor|buddy|pal|mentor|former[ \t]+\w+|old[ \t]+\w+)(?:[ \t]*+,)?[ \t]++(?P<name>{_NAME})"),
 ]
 _SELF_INTRO = re.compile(rf"(?i:my name is|my name's|this is|it's|it is)[ \t]+(?P<name>{_NAME})(?=[ \t]*[,.!\n(-]|[ \t]+(?i:from|here|and)\b)")
-_DASH_NAME = re.compile(r"^[ \t]*[-\u2013\u2014~]+[ \t]*(?P<name>[A-Za-z\u00C0-\u024F][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019.-]*){0,2})[ \t]*$")
-_LINE_NAME = re.compile(r"^[ \t]*(?P<name>[A-Z\u00C0-\u00DE][\w'\u2019\u00C0-\u024F-]*(?:[ \t]+[A-Z\u00C0-\u00DE][\w'\u2019.\u00C0-\u024F-]*){0,2})[ \t]*[,.]?[ \t]*(?:$|\||\(|,)")
+_DASH_NAME = re.compile(r"^[ \t]*+[-\u2013\u2014~]++[ \t]*+(?P<name>[A-Za-z\u00C0-\u024F][\w'\u2019-]*+(?:[ \t]++[A-Z][\w'\u2019.-]*+){0,2})[ \t]*+$")
+#: "Best - Sam", "Thanks again, Sam Lee" on one line
+_SIGNOFF_AND_NAME = re.compile(
+    r"^[ \t]*+(?P<so>[A-Za-z']++(?: ++[A-Za-z']++)*+)[ \t]*+(?:[,!.][ \t]*+)?[-\u2013\u2014,][ \t]*+"
+    r"(?P<name>[A-Za-z][\w'\u2019-]*+(?:[ \t]++[A-Z][\w'\u2019-]*+)?)[ \t]*+$"
+)
+# Whitespace quantifiers are possessive (*+, ++) wherever what follows cannot be
+# whitespace, and host labels are bounded (DNS allows 63 characters): with the
+# backtracking kinds, a long run of spaces (blanked HTML) or of "a.a.a." made
+# these patterns cubic or quadratic; a 4,000-space line took minutes.
+_LINE_NAME = re.compile(r"^[ \t]*+(?P<name>[A-Z\u00C0-\u00DE][\w'\u2019\u00C0-\u024F-]*+(?:[ \t]++[A-Z\u00C0-\u00DE][\w'\u2019.\u00C0-\u024F-]*+){0,2})[ \t]*+(?:[,.][ \t]*+)?(?:$|\||\(|,)")
 
 
 @dataclass(frozen=True)
@@ -191,7 +200,7 @@ class SlotExtractor:
                     if name:
                         s = noff + m.start("name")
                         return s, s + len(name)
-            m = re.match(r"^[ \t]*(?P<so>[A-Za-z ']+?)[ \t]*[,!.]?[ \t]*[-\u2013\u2014,][ \t]*(?P<name>[A-Za-z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*)?)[ \t]*$", line)
+            m = _SIGNOFF_AND_NAME.match(line)
             if m and m.group("so").strip().lower() in self.signoffs:
                 name = _clean_name(m.group("name"), self.name_stop)
                 if name:
