@@ -144,7 +144,7 @@ def build_tiny_encoder(directory: str | os.PathLike[str], seed: int = 0) -> Path
     """Write a tiny randomly initialised BERT (and a matching tokenizer) for tests and demos."""
     require_extra()
     import torch
-    from transformers import BertConfig, BertModel, BertTokenizerFast
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
     path = Path(directory)
     path.mkdir(parents=True, exist_ok=True)
@@ -153,7 +153,19 @@ def build_tiny_encoder(directory: str | os.PathLike[str], seed: int = 0) -> Path
         "referral keep mind any openings team company now asap need send cv resume help friend love great sorry".split()
     )) + [chr(c) for c in range(ord("a"), ord("z") + 1)] + list(".,!?'") + ["##" + chr(c) for c in range(ord("a"), ord("z") + 1)]
     (path / "vocab.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
-    tok = BertTokenizerFast(vocab_file=str(path / "vocab.txt"), do_lower_case=True)
+    # built with `tokenizers` directly: BertTokenizerFast(vocab_file=...) silently keeps
+    # only the special tokens in recent transformers releases
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+
+    wordpiece = Tokenizer(models.WordPiece({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
+    wordpiece.normalizer = normalizers.BertNormalizer(lowercase=True)
+    wordpiece.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    wordpiece.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)]
+    )
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=wordpiece, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]"
+    )
     tok.save_pretrained(str(path))
     torch.manual_seed(seed)
     config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32, max_position_embeddings=128)

@@ -46,6 +46,8 @@ def test_tiny_encoder_embeddings(tiny):
     assert e.shape == (3, 16) and e.dtype == np.float32
     assert np.allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-3)
     assert np.array_equal(e[0], e[2])  # deterministic, batch position irrelevant
+    assert not np.allclose(e[0], e[1])  # the tokenizer really splits words (not all [UNK])
+    assert tiny.tokenizer("hi could you refer me")["input_ids"].count(tiny.tokenizer.unk_token_id) == 0
 
 
 def test_training_writes_hybrid_model(tiny_models):
