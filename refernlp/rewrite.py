@@ -1270,6 +1270,11 @@ def _reworded_ok(src: str, new: str, facts: _Facts, allowed: set[str]) -> bool:
     return True
 
 
+def phrase_bank_words(bank: Mapping[str, Any] | None = None) -> set[str]:
+    """Every lower-cased word of the phrase bank: what a rewrite may add beyond the draft's own words."""
+    return set(_bank_words(lexicon("phrases") if bank is None else bank))
+
+
 def _bank_words(node: Any) -> Iterator[str]:
     if isinstance(node, str):
         yield from (w.lower() for w in _WORD.findall(node))
@@ -1325,7 +1330,7 @@ def _reworded(
     seed: int | None,
 ) -> list[_Candidate]:
     """Paraphrased versions of ``sources`` that pass every check, scored like the rest."""
-    allowed = set(_bank_words(bank)) | {w.lower() for w in _WORD.findall(draft)}
+    allowed = phrase_bank_words(bank) | {w.lower() for w in _WORD.findall(draft)}
     cut = [_segments(c.text) for c in sources]
     todo = list(dict.fromkeys(piece for segs in cut for piece, reword in segs if reword))
     if not todo:

@@ -55,27 +55,13 @@ sys.path.insert(0, str(ROOT))
 
 from refernlp.critic import Critic
 from refernlp.resources import lexicon
-from refernlp.rewrite import jaccard
+from refernlp.rewrite import jaccard, phrase_bank_words
 
 SETTINGS = (None, "strong", "weak", "second_degree")
 WORD = re.compile(r"[\w'’-]+")
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,60}\]")
 SENT_END = re.compile(r"(?<=[.!?])\s+|\n+")
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear)\b[^\n]*\n", re.IGNORECASE)
-
-
-def phrase_vocab() -> set[str]:
-    def walk(node):
-        if isinstance(node, str):
-            yield node
-        elif isinstance(node, list):
-            for x in node:
-                yield from walk(x)
-        elif isinstance(node, dict):
-            for v in node.values():
-                yield from walk(v)
-
-    return {w.lower() for s in walk(lexicon("phrases")) for w in WORD.findall(s)}
 
 
 def cue_phrases(*groups: str) -> re.Pattern[str]:
@@ -259,7 +245,7 @@ def main() -> int:
     rows = [json.loads(line) for s in splits for line in (ROOT / "data" / f"{s}.jsonl").open(encoding="utf-8")]
     rows = [r for r in rows if r["type"] != "none"][: args.limit]
     critic = Critic.load()
-    vocab = phrase_vocab()
+    vocab = phrase_bank_words()
     critic.rewrite(rows[0]["text"])  # warm-up (lazy lexicon loads)
 
     summary: dict[str, dict[str, float]] = {}

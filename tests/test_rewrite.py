@@ -7,6 +7,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from conftest import phrase_bank_words
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,21 +76,7 @@ DIRECT_REFERRAL = re.compile(r"\brefer(?:ring)? me\b|\bput (?:me|my name) forwar
 REFERRAL_WORD = re.compile(r"\brefer\w*|\breferral", re.IGNORECASE)
 
 
-def _phrase_words() -> set[str]:
-    def walk(node):
-        if isinstance(node, str):
-            yield node
-        elif isinstance(node, list):
-            for x in node:
-                yield from walk(x)
-        elif isinstance(node, dict):
-            for v in node.values():
-                yield from walk(v)
-
-    return {w.lower() for s in walk(lexicon("phrases")) for w in WORD.findall(s)}
-
-
-PHRASE_WORDS = _phrase_words()
+PHRASE_WORDS = phrase_bank_words()
 
 
 def _slot_values(crit) -> list[str]:

@@ -19,6 +19,7 @@ pytest.importorskip("transformers")
 pytest.importorskip("tokenizers")
 
 import torch
+from conftest import phrase_bank_words
 
 from refernlp.cli import main
 from refernlp.errors import InputError, MissingExtraError, ModelError
@@ -111,20 +112,6 @@ def seq2seq(seq2seq_dir):
     return Generator(seq2seq_dir, max_new_tokens=16)
 
 
-def _phrase_words() -> set[str]:
-    def walk(node):
-        if isinstance(node, str):
-            yield node
-        elif isinstance(node, list):
-            for x in node:
-                yield from walk(x)
-        elif isinstance(node, dict):
-            for v in node.values():
-                yield from walk(v)
-
-    return {w.lower() for s in walk(lexicon("phrases")) for w in WORD.findall(s)}
-
-
 def _slot_values(crit) -> list[str]:
     s = crit.slots
     company = s.company if crit.request_type.label == "targeted" else None
@@ -133,7 +120,7 @@ def _slot_values(crit) -> list[str]:
 
 def _assert_fact_checks(critic, draft, rewrites):
     """The checks every suggestion must pass, with or without a generator."""
-    vocab = _phrase_words()
+    vocab = phrase_bank_words()
     crit = critic.critique(draft)
     for r in rewrites:
         for v in _slot_values(crit):
@@ -214,7 +201,7 @@ def test_tiny_model_runs_end_to_end_and_its_garbage_is_filtered(critic, request,
     facts = _facts(critic.critique(draft, relationship=rel), _analyse(critic, draft))
     raw = gen.paraphrase(sentences)
     assert any(raw), "the tiny model generated nothing to check"
-    allowed = _phrase_words() | {w.lower() for w in WORD.findall(draft)}
+    allowed = phrase_bank_words() | {w.lower() for w in WORD.findall(draft)}
     assert not any(_reworded_ok(s, o, facts, allowed) for s, outs in zip(sentences, raw) for o in outs)
     # so the suggestions are the default ones, and the same fact checks hold
     assert [r.text for r in with_gen] == [r.text for r in default]
