@@ -333,7 +333,7 @@ def _require_train_extra() -> None:
 @click.option("--text-column", help="Column holding the draft text (default: text).")
 @click.option("--label-column", help="Column holding TASK's label (default: the refernlp column name).")
 @click.option("--force", is_flag=True, help="Replace an existing --out directory.")
-@click.option("--backend", type=click.Choice(["linear", "neural"]), default="linear", show_default=True, help="neural: append the all-MiniLM-L6-v2 sentence embedding to the features (needs refernlp[neural]).")
+@click.option("--backend", type=click.Choice(["linear", "neural"]), default="linear", show_default=True, help="neural: also train a head on the features plus the all-MiniLM-L6-v2 sentence embedding and blend it with the linear head, weight chosen on out-of-fold predictions (needs refernlp[neural]).")
 def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv, stanford, config_path, data_format, text_column, label_column, force, backend) -> None:
     """Train TASK's model(s) on your labelled data and write a model directory.
 

@@ -424,11 +424,20 @@ def bench_neural(texts: list[str], shipped: Path, quick: bool) -> dict[str, Any]
         m = json.loads(task_dir.read_text(encoding="utf-8"))
         linear = json.loads((shipped / m["task"] / "manifest.json").read_text(encoding="utf-8"))
         entry = {"neural_test": {k: m["metrics"]["test"][k] for k in ("accuracy", "macro_f1")}, "linear_test": {k: linear["metrics"]["test"][k] for k in ("accuracy", "macro_f1")}}
+        entry["neural_weight"] = m.get("blend", {}).get("neural_weight")
+        key = HEADLINE[m["task"]]
+        entry["headline"] = key
+        entry["no_worse_than_linear"] = entry["neural_test"][key] >= entry["linear_test"][key]
         if "stanford_cv" in m["metrics"]:
             entry["stanford_cv"] = m["metrics"]["stanford_cv"]
         models[m["task"]] = entry
     out["models"] = models
+    out["test_no_worse_than_linear"] = all(e["no_worse_than_linear"] for e in models.values())
     return out
+
+
+#: the metric each classifier is judged by (as in refernlp.training.SELECTION_METRIC)
+HEADLINE = {"request_type": "macro_f1", "transparency": "accuracy", "politeness": "accuracy", "relationship": "accuracy"}
 
 
 def heavy_modules_loaded() -> list[str]:
@@ -549,11 +558,19 @@ def render(res: dict[str, Any]) -> str:
             f"(target ≥ {nr['target_min_drafts_per_s']:.0f}: {yes(nr['met'])})"
         )
         for task, e in nr["models"].items():
-            line = f"  {task}: test acc {e['neural_test']['accuracy']:.3f} macro-F1 {e['neural_test']['macro_f1']:.3f} (linear {e['linear_test']['accuracy']:.3f} / {e['linear_test']['macro_f1']:.3f})"
+            lines.append(
+                f"  {task} (neural weight {e['neural_weight']}): test acc {e['neural_test']['accuracy']:.3f} macro-F1 {e['neural_test']['macro_f1']:.3f} "
+                f"(linear {e['linear_test']['accuracy']:.3f} / {e['linear_test']['macro_f1']:.3f}); {e['headline']} no worse than linear: {yes(e['no_worse_than_linear'])}"
+            )
             if "stanford_cv" in e:
                 cv = e["stanford_cv"]
-                line += f"; Stanford {cv['k']}-fold CV {cv['mean_accuracy']:.1%} ± {cv['std']:.1%} (human 86.7%); folds " + ", ".join(f"{a:.3f}" for a in cv["fold_accuracies"])
-            lines.append(line)
+                lines.append(f"    Stanford {cv['k']}-fold CV (human 86.7%): shipped blend weight {cv['mean_accuracy']:.1%} ± {cv['std']:.1%}; folds " + ", ".join(f"{a:.3f}" for a in cv["fold_accuracies"]))
+                if "nested" in cv:
+                    ne = cv["nested"]
+                    lines.append(f"    nested (weight re-chosen in each fold): {ne['mean_accuracy']:.1%} ± {ne['std']:.1%}; folds " + ", ".join(f"{a:.3f}" for a in ne["fold_accuracies"]))
+                    for head, c in cv["components"].items():
+                        lines.append(f"    {head} head alone: {c['mean_accuracy']:.1%} ± {c['std']:.1%}; folds " + ", ".join(f"{a:.3f}" for a in c["fold_accuracies"]))
+        lines.append(f"  test split no worse than linear on every task: {yes(nr['test_no_worse_than_linear'])}")
     lines.append("")
     heavy = res["heavy_modules_after_critique"]
     lines.append(f"heavy modules imported by the critique path: {', '.join(heavy) if heavy else 'none'}")

