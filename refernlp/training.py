@@ -503,9 +503,12 @@ def choose_blend(task: str, XL, XN, y: Sequence[str], weights: np.ndarray, confi
 
     labels = tuple(sorted(TASK_LABELS[task]))
     y_arr = np.asarray(y)
-    k = int(config.blend_folds)
-    if k < 2:
-        raise ConfigError("blend_folds must be at least 2")
+    k = config.blend_folds
+    if type(k) is not int or k < 2:
+        raise ConfigError(f"blend_folds must be an integer of at least 2, got {k!r}")
+    smallest = min(int((y_arr == label).sum()) for label in labels)
+    if smallest < k:
+        raise DataError(f"{task}: a class has only {smallest} training example(s), fewer than blend_folds ({k}); add examples or lower blend_folds")
     if progress:
         progress(f"{task}: choosing the linear/neural blend on {k}-fold out-of-fold predictions")
     folds = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y_arr)), y_arr))

@@ -124,3 +124,15 @@ def test_embedding_scale_is_folded_into_the_dense_weights():
         row = X[i]
         got = model.predict_proba(row.indices, row.data, embedding=E[i])
         assert np.allclose(got, clf.predict_proba(sp.hstack([row, sp.csr_matrix(E[i : i + 1] * 2.5)]).tocsr())[0], atol=1e-4)
+
+
+def test_blend_folds_are_validated():
+    from refernlp.errors import ConfigError, DataError
+
+    XL, XN, y = _synthetic("neural", n=60)
+    with pytest.raises(ConfigError, match="blend_folds"):
+        choose_blend("request_type", XL, XN, list(y), np.ones(len(y)), TrainingConfig.from_dict({"blend_folds": 1}))
+    y = list(y)
+    y[:] = ["general"] * 57 + ["none"] * 2 + ["targeted"]
+    with pytest.raises(DataError, match="fewer than blend_folds"):
+        choose_blend("request_type", XL, XN, y, np.ones(len(y)), TrainingConfig.from_dict({"blend_folds": 3}))
