@@ -8,7 +8,10 @@ inside the package folder): they are checksum-verified and loaded with
 Design (chosen by measurement, see the model cards): the encoder is used
 frozen; its mean-pooled, L2-normalised sentence embedding is appended to the
 linear models' hashed n-gram and strategy features, and a linear head is
-trained on the concatenation. What ships is only that head (a few MB), and
+trained on the concatenation. Its decision values are blended with those of
+the plain linear head, with a per-task weight chosen on out-of-fold
+predictions (:func:`refernlp.training.choose_blend`); both are linear, so the
+blend folds into one set of weights. What ships is only that (a few MB), and
 inference stays explainable: the n-gram part of every decision is the same
 kind of evidence as in the linear backend.
 
