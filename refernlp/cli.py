@@ -334,7 +334,8 @@ def _require_train_extra() -> None:
 @click.option("--label-column", help="Column holding TASK's label (default: the refernlp column name).")
 @click.option("--force", is_flag=True, help="Replace an existing --out directory.")
 @click.option("--backend", type=click.Choice(["linear", "neural"]), default="linear", show_default=True, help="neural: also train a head on the features plus the all-MiniLM-L6-v2 sentence embedding and blend it with the linear head, weight chosen on out-of-fold predictions (needs refernlp[neural]).")
-def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv, stanford, config_path, data_format, text_column, label_column, force, backend) -> None:
+@click.option("--fine-tune", is_flag=True, help="With --backend neural and one classifier task: first fine-tune the whole encoder on the training data (minutes to tens of minutes on a CPU) and save it in OUT/encoder/ (safetensors, about 90 MB); `critique --backend neural --models OUT` uses it.")
+def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv, stanford, config_path, data_format, text_column, label_column, force, backend, fine_tune) -> None:
     """Train TASK's model(s) on your labelled data and write a model directory.
 
     The directory has the same format as the shipped models (manifest with
@@ -366,11 +367,13 @@ def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv,
             binary = stanford_binary(stanford)
         out = Path(out_dir)
         encoder = None
+        if fine_tune and backend != "neural":
+            raise ConfigError("--fine-tune needs --backend neural")
         if backend == "neural":
             from .neural import Encoder
 
             encoder = Encoder()
-        metrics = train_tasks(tasks, train_ex, test_ex, out, config=config, dev=dev_ex, seed=seed, stanford=st, stanford_binary=binary, cv=cv, force=force, progress=_progress, data_desc=", ".join(str(p) for p in data_paths), encoder=encoder)
+        metrics = train_tasks(tasks, train_ex, test_ex, out, config=config, dev=dev_ex, seed=seed, stanford=st, stanford_binary=binary, cv=cv, force=force, progress=_progress, data_desc=", ".join(str(p) for p in data_paths), encoder=encoder, fine_tune=fine_tune)
     except RefernlpError as exc:
         _fail(str(exc))
         sys.exit(ExitCode.USAGE)

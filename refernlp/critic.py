@@ -64,6 +64,8 @@ def normalise_relationship(value: str | None) -> str | None:
 
 
 BACKENDS = ("linear", "neural")
+#: sub-directory of a model directory holding a fine-tuned encoder
+ENCODER_DIR = "encoder"
 
 
 def load_models(models_dir: str | os.PathLike[str] | None = None, *, backend: str = "linear") -> dict[str, LinearModel]:
@@ -129,6 +131,10 @@ class Critic:
         for t in needs:
             if self.models[t].dense.shape[1] != encoder.dim:
                 raise ModelError(f"the {t} model expects {self.models[t].dense.shape[1]}-dimensional embeddings, the encoder gives {encoder.dim}")
+            emb = (self.models[t].manifest.get("featurizer") or {}).get("embedding")
+            trained_on = emb.get("encoder_sha256") if isinstance(emb, dict) else None
+            if trained_on and getattr(encoder, "fingerprint", None) and trained_on != encoder.fingerprint:
+                raise ModelError(f"the {t} model was trained on another encoder (weights sha256 {trained_on[:12]}…, this one {encoder.fingerprint[:12]}…)")
         self.encoder = encoder if needs else None
         self.backend = "neural" if self.encoder is not None else "linear"
         self.nlp = make_nlp()
@@ -169,6 +175,12 @@ class Critic:
         """
         if backend not in BACKENDS:
             raise ModelError(f"unknown backend {backend!r} (available: {', '.join(BACKENDS)})")
+        # a fine-tuned encoder written by `refernlp train --fine-tune` lives in models_dir/encoder/
+        tuned = Path(models_dir) / ENCODER_DIR if models_dir is not None else None
+        if backend == "neural" and encoder is None and tuned is not None and tuned.is_dir():
+            from .neural import Encoder
+
+            encoder = Encoder(tuned)
         # a custom encoder cannot drive the shipped neural heads (trained on the
         # packaged encoder): tasks not in models_dir then fall back to linear models
         models = load_models(models_dir, backend=backend if encoder is None else "linear")

@@ -42,6 +42,9 @@ ENCODER_SHA256 = {
 }
 #: embeddings are rounded so that batching (padding) cannot flip a decision by float noise
 ROUND_DECIMALS = 5
+#: manifest of a fine-tuned encoder directory written by :func:`fine_tune`
+ENCODER_MANIFEST = "encoder-manifest.json"
+ENCODER_FORMAT = "refernlp-encoder"
 
 
 def require_extra() -> None:
@@ -103,7 +106,13 @@ class Encoder:
             self.name = str(path)
         if not path.is_dir():
             raise ModelError(f"encoder directory {path} does not exist")
+        if model_dir is not None and expected_sha256 is None and (path / ENCODER_MANIFEST).is_file():
+            # a fine-tuned encoder written by refernlp: its manifest lists the checksums
+            info = read_encoder_manifest(path)
+            expected = info["files"]
+            self.name = info.get("name", self.name)
         verify_files(path, expected)
+        self.path = path
         import torch
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -174,3 +183,108 @@ def build_tiny_encoder(directory: str | os.PathLike[str], seed: int = 0) -> Path
     config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32, max_position_embeddings=128)
     BertModel(config).save_pretrained(str(path), safe_serialization=True)
     return path
+
+
+def read_encoder_manifest(path: Path) -> dict:
+    """The checked manifest of a fine-tuned encoder directory (file checksums, base encoder, training)."""
+    import json
+
+    mpath = Path(path) / ENCODER_MANIFEST
+    try:
+        info = json.loads(mpath.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(f"{mpath}: cannot read the encoder manifest ({exc})") from None
+    files = info.get("files") if isinstance(info, dict) else None
+    if info.get("format") != ENCODER_FORMAT or not isinstance(files, dict) or "model.safetensors" not in files:
+        raise ModelError(f"{mpath}: not a refernlp encoder manifest (expected format {ENCODER_FORMAT!r} with file checksums)")
+    if not all(isinstance(k, str) and "/" not in k and isinstance(v, str) and len(v) == 64 for k, v in files.items()):
+        raise ModelError(f"{mpath}: malformed file checksums")
+    return info
+
+
+def fine_tune(
+    base: Encoder,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    weights: Sequence[float] | None = None,
+    epochs: int = 3,
+    lr: float = 3e-5,
+    batch_size: int = 16,
+    seed: int = 0,
+    progress=None,
+) -> Encoder:
+    """Fine-tune a copy of ``base`` (all its weights) to classify ``texts``; save and return it.
+
+    A mean-pooled linear classifier is trained with the encoder (AdamW, linear
+    warm-up and decay, gradient clipping, example weights in the loss). The
+    encoder is written to ``out_dir`` as safetensors with its tokenizer and an
+    :data:`ENCODER_MANIFEST` holding the sha256 of every file, the base encoder
+    and the training settings; the classifier used for fine-tuning is not kept
+    (refernlp trains its usual head on the new embeddings).
+    """
+    import json
+    import platform
+    import time
+
+    import torch
+    from transformers import AutoModel
+
+    from . import __version__
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=False)
+    classes = sorted(set(labels))
+    if len(classes) < 2:
+        raise ModelError("fine-tuning needs at least two classes")
+    y = np.asarray([classes.index(v) for v in labels])
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    torch.manual_seed(seed)
+    model = AutoModel.from_pretrained(str(base.path), local_files_only=True, use_safetensors=True)
+    head = torch.nn.Linear(model.config.hidden_size, len(classes))
+    params = list(model.parameters()) + list(head.parameters())
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    steps = max(1, epochs * ((len(y) + batch_size - 1) // batch_size))
+    warm = max(1, int(0.1 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / steps))
+    rng = np.random.default_rng(seed)
+    model.train()
+    t0 = time.perf_counter()
+    for epoch in range(epochs):
+        total = 0.0
+        order = rng.permutation(len(y))
+        for start in range(0, len(y), batch_size):
+            idx = order[start : start + batch_size]
+            batch = base.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=base.max_length, return_tensors="pt")
+            hidden = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            logits = head((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0))
+            per = torch.nn.functional.cross_entropy(logits, torch.as_tensor(y[idx]), reduction="none")
+            bw = torch.as_tensor(w[idx], dtype=per.dtype)
+            loss = (per * bw).sum() / bw.sum()
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            total += float(loss.detach()) * len(idx)
+        if progress:
+            progress(f"fine-tuning epoch {epoch + 1}/{epochs}: mean loss {total / len(y):.3f} ({time.perf_counter() - t0:.0f}s)")
+    model.eval()
+    model.save_pretrained(str(out), safe_serialization=True)
+    base.tokenizer.save_pretrained(str(out))
+    files = {p.name: sha256_file(p) for p in sorted(out.iterdir()) if p.is_file()}
+    if "model.safetensors" not in files:
+        raise ModelError(f"fine-tuning wrote no model.safetensors into {out}")
+    manifest = {
+        "format": ENCODER_FORMAT,
+        "format_version": 1,
+        "name": f"{base.name} fine-tuned",
+        "base": {"name": base.name, "sha256": base.fingerprint},
+        "training": {"n": len(y), "classes": classes, "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed, "max_length": base.max_length, "seconds": round(time.perf_counter() - t0, 1)},
+        "versions": {"refernlp": __version__, "torch": torch.__version__, "python": platform.python_version()},
+        "files": files,
+    }
+    (out / ENCODER_MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return Encoder(out, max_length=base.max_length, batch_size=base.batch_size)

@@ -72,6 +72,10 @@ class TrainingConfig:
     embedding_weight: float = 1.0
     #: neural backend: folds of the out-of-fold predictions that choose the linear/neural blend weight
     blend_folds: int = 5
+    #: neural backend with fine-tuning (``refernlp train --fine-tune``): epochs, learning rate and batch size
+    fine_tune_epochs: int = 3
+    fine_tune_lr: float = 3e-5
+    fine_tune_batch_size: int = 16
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -173,7 +177,8 @@ class Featurizer:
         """Sentence embeddings of the prepared texts (cached: each text is encoded once)."""
         from .textio import prepare
 
-        cache = self.__dict__.setdefault("_emb_cache", {})
+        # one cache per encoder: a fine-tuned encoder gives other embeddings for the same text
+        cache = self.__dict__.setdefault("_emb_cache", {}).setdefault(getattr(encoder, "fingerprint", "") or id(encoder), {})
         todo = sorted({prepare(t).text for t in texts} - set(cache))
         if todo:
             if self.progress:
@@ -354,6 +359,7 @@ def train_classifier(
     extra_metrics: Mapping[str, Any] | None = None,
     encoder=None,
     progress: Progress | None = None,
+    fixed_weight: float | None = None,
 ) -> TrainResult:
     """Fit one classifier on ``train``, evaluate on ``test`` (may be empty).
 
@@ -365,6 +371,8 @@ def train_classifier(
     predictions over the training data (:func:`choose_blend`), never on ``test``.
     Both heads are linear, so the blend folds into one set of weights: what is
     saved is a single :class:`LinearModel`, as cheap and as inspectable as either.
+    ``fixed_weight`` skips the selection (used with a fine-tuned encoder, whose
+    embeddings have seen every training label, so out-of-fold scores would be biased).
     """
     col = TASK_COLUMN[task]
     labels = TASK_LABELS[task]
@@ -384,7 +392,11 @@ def train_classifier(
         alpha = config.embedding_weight
         XL = featurizer.hybrid(texts, fc)
         XN = featurizer.hybrid(texts, fc, encoder, alpha)
-        weight, blend = choose_blend(task, XL, XN, y, w, config, seed=seed, progress=progress)
+        if fixed_weight is None:
+            weight, blend = choose_blend(task, XL, XN, y, w, config, seed=seed, progress=progress)
+        else:
+            weight = float(fixed_weight)
+            blend = {"neural_weight": weight, "rule": BLEND_RULE, "selection": {"fixed": "the encoder was fine-tuned on these training labels, so out-of-fold blend selection would be biased"}}
         (lin, classes), (neu, _) = _fit_many([(XL, None), (XN, None)], y, labels, config.task(task), w, seed)
         linear_model = _to_linear(task, lin, classes, fc.n_bits)
         neural_model = _to_linear(task, neu, classes, fc.n_bits, alpha)
@@ -420,6 +432,7 @@ def train_classifier(
 
 # --- neural backend: blending the linear and the hybrid head -------------------------
 BLEND_GRID = tuple(round(0.1 * i, 1) for i in range(11))
+BLEND_RULE = "z = (1 - neural_weight) * z_linear + neural_weight * z_neural, folded into one set of weights"
 #: the metric each task's blend weight maximises (the headline metric of its model card)
 SELECTION_METRIC = {"request_type": "macro_f1", "transparency": "accuracy", "politeness": "accuracy", "relationship": "accuracy"}
 
@@ -527,7 +540,7 @@ def choose_blend(task: str, XL, XN, y: Sequence[str], weights: np.ndarray, confi
         progress(f"{task}: out-of-fold {metric} linear {at[0.0]:.3f}, neural {at[1.0]:.3f}, blend {at[weight]:.3f} at neural weight {weight}")
     return weight, {
         "neural_weight": weight,
-        "rule": "z = (1 - neural_weight) * z_linear + neural_weight * z_neural, folded into one set of weights",
+        "rule": BLEND_RULE,
         "selection": {"folds": k, "metric": metric, "n": int(len(y_arr)), "curve": [{k2: round(v, 4) for k2, v in r.items()} for r in curve]},
     }
 
@@ -842,7 +855,12 @@ def model_card(task: str, result: TrainResult, data_desc: str) -> str:
     if emb:
         lines.append(f"- backend: neural — frozen encoder `{emb['encoder']}` (dim {emb['dim']}, sha256 of weights `{emb['encoder_sha256'][:16]}…`), mean-pooled unit-norm embedding × {emb['weight']} appended to the n-gram and strategy features; a linear head on top")
     blend = m.get("blend")
-    if blend:
+    enc = m.get("fine_tuned_encoder")
+    if enc:
+        lines.append(f"- encoder fine-tuned by `refernlp train --fine-tune` (in `../encoder/`, weights sha256 `{enc['sha256'][:16]}…`): {enc['epochs']} epochs, learning rate {enc['lr']}, batch {enc['batch_size']}, on these training examples")
+    if blend and "fixed" in blend["selection"]:
+        lines.append(f"- blend weight fixed at w = {blend['neural_weight']}: {blend['selection']['fixed']}")
+    elif blend:
         sel = blend["selection"]
         lines.append(
             f"- blend: the linear head (n-gram and strategy features only) and the neural head are combined as "
@@ -926,14 +944,30 @@ def train_tasks(
     data_desc: str = "user data",
     plot: bool = True,
     encoder=None,
+    fine_tune: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """Validate, train, evaluate and write one model directory per task into ``out`` (atomically).
 
     ``encoder`` (a :class:`refernlp.neural.Encoder`) trains the neural backend's
-    classifiers; the slot rankers are the same for both backends.
+    classifiers; the slot rankers are the same for both backends. ``fine_tune``
+    (one classifier task, with ``encoder``) first fine-tunes a copy of the encoder
+    on the task's training data and writes it to ``out/encoder/`` (safetensors and
+    a checksum manifest; :meth:`refernlp.Critic.load` picks it up); the Stanford
+    cross-validation is then skipped, because that encoder has seen every
+    Stanford label (``scripts/finetune_probe.py`` measures fine-tuning fold by fold).
     """
     config = config or TrainingConfig()
     say = progress or (lambda m: None)
+    if fine_tune:
+        if encoder is None:
+            raise ConfigError("fine-tuning needs the neural backend (--backend neural)")
+        if len(tasks) != 1 or tasks[0] in RANKER_TASKS:
+            raise ConfigError("fine-tuning trains one encoder for one classifier task: name a single task (request-type, transparency, politeness or relationship)")
+        for key in ("fine_tune_epochs", "fine_tune_batch_size"):
+            if type(getattr(config, key)) is not int or getattr(config, key) < 1:
+                raise ConfigError(f"{key} must be a positive integer, got {getattr(config, key)!r}")
+        if not isinstance(config.fine_tune_lr, (int, float)) or not 0 < config.fine_tune_lr < 1:
+            raise ConfigError(f"fine_tune_lr must be a number between 0 and 1, got {config.fine_tune_lr!r}")
     plan = {}
     for task in tasks:
         plan[task] = (
@@ -954,8 +988,24 @@ def train_tasks(
                 res = train_ranker(task, tr, dv, te, config, featurizer=featurizer, seed=seed)
             else:
                 tr_all = list(tr) + (list(stanford) if task == "politeness" else [])
-                res = train_classifier(task, tr_all, te, config, featurizer=featurizer, seed=seed, encoder=encoder, progress=say)
-                if task == "politeness" and stanford_binary is not None and cv >= 2:
+                task_encoder, fixed = encoder, None
+                if fine_tune:
+                    from .neural import fine_tune as run_fine_tune
+                    from .textio import prepare
+
+                    say(f"fine-tuning {encoder.name} on {len(tr_all)} {task} examples ({config.fine_tune_epochs} epochs)")
+                    task_encoder = run_fine_tune(
+                        encoder, [prepare(e.text).text for e in tr_all], [e.labels[TASK_COLUMN[task]] for e in tr_all], tmp / "encoder",
+                        weights=[e.weight for e in tr_all], epochs=config.fine_tune_epochs, lr=config.fine_tune_lr,
+                        batch_size=config.fine_tune_batch_size, seed=seed, progress=say,
+                    )
+                    fixed = 1.0
+                res = train_classifier(task, tr_all, te, config, featurizer=featurizer, seed=seed, encoder=task_encoder, progress=say, fixed_weight=fixed)
+                if fine_tune:
+                    res.manifest["fine_tuned_encoder"] = {"sha256": task_encoder.fingerprint, "epochs": config.fine_tune_epochs, "lr": config.fine_tune_lr, "batch_size": config.fine_tune_batch_size}
+                    if task == "politeness" and stanford_binary is not None and cv >= 2:
+                        say("politeness: Stanford cross-validation skipped (the fine-tuned encoder has seen every Stanford label); see scripts/finetune_probe.py")
+                elif task == "politeness" and stanford_binary is not None and cv >= 2:
                     say(f"politeness: {cv}-fold cross-validation on the Stanford Politeness Corpus quartile task")
                     weight = res.manifest["blend"]["neural_weight"] if "blend" in res.manifest else None
                     res.metrics["stanford_cv"] = stanford_cv(stanford_binary[0], stanford_binary[1], config, featurizer=featurizer, k=cv, seed=seed, progress=say, encoder=encoder, blend_weight=weight)

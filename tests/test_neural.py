@@ -206,3 +206,77 @@ def test_shipped_neural_models_record_their_blend_and_stanford_folds():
     for a in cv["nested"]["fold_accuracies"] + cv["fold_accuracies"]:
         assert f"{a:.3f}" in card
     assert "human agreement (2013) | 0.867" in card and "strategies + unigrams SVM (2013) | 0.838" in card
+
+
+@pytest.fixture(scope="module")
+def tuned_models(tiny, tmp_path_factory):
+    from refernlp.data import load_examples
+    from refernlp.training import split_examples
+
+    rows = [json.loads(line) for line in (DATA / "train.jsonl").open(encoding="utf-8")][:120]
+    path = tmp_path_factory.mktemp("d") / "d.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    train, test = split_examples(load_examples(path), "politeness", 0.2, 0)
+    out = tmp_path_factory.mktemp("m") / "tuned"
+    config = TrainingConfig.from_dict({"features": {"n_bits": 12}, "fine_tune_epochs": 1, "fine_tune_batch_size": 8})
+    train_tasks(["politeness"], train, test, out, config=config, encoder=tiny, fine_tune=True, plot=False)
+    return out, test
+
+
+def test_fine_tune_writes_a_checked_encoder_and_a_model_trained_on_it(tuned_models, tiny):
+    from refernlp.modelio import sha256_file
+    from refernlp.neural import ENCODER_MANIFEST
+
+    out, _ = tuned_models
+    enc_manifest = json.loads((out / "encoder" / ENCODER_MANIFEST).read_text())
+    assert enc_manifest["base"]["sha256"] == tiny.fingerprint
+    for name, digest in enc_manifest["files"].items():
+        assert sha256_file(out / "encoder" / name) == digest
+    tuned_sha = enc_manifest["files"]["model.safetensors"]
+    assert tuned_sha != tiny.fingerprint  # the weights really changed
+    assert not list((out / "encoder").glob("*.bin")) and not list((out / "encoder").glob("*.pkl"))
+    manifest = json.loads((out / "politeness" / "manifest.json").read_text())
+    assert manifest["featurizer"]["embedding"]["encoder_sha256"] == tuned_sha
+    assert manifest["fine_tuned_encoder"]["sha256"] == tuned_sha
+    assert manifest["blend"]["neural_weight"] == 1.0 and "fixed" in manifest["blend"]["selection"]
+    assert "fine-tuned" in (out / "politeness" / "README.md").read_text()
+
+
+def test_critic_loads_the_fine_tuned_encoder_from_the_model_dir(tuned_models):
+    out, test = tuned_models
+    critic = Critic.load(out, backend="neural")
+    assert critic.backend == "neural" and critic.encoder.path == out / "encoder"
+    assert critic.models["politeness"].dense is not None
+    assert critic.models["request_type"].dense is None  # the shipped neural heads need the packaged encoder
+    r = critic.critique(test[0].text)
+    assert r.politeness.label in ("polite", "neutral", "impolite")
+
+
+def test_models_refuse_an_encoder_they_were_not_trained_on(tuned_models, tiny):
+    out, _ = tuned_models
+    with pytest.raises(ModelError, match="trained on another encoder"):
+        Critic.load(out, backend="neural", encoder=tiny)
+
+
+def test_tampered_fine_tuned_encoder_is_refused(tuned_models, tmp_path):
+    import shutil
+
+    out, _ = tuned_models
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    with (copy / "encoder" / "config.json").open("a") as fh:
+        fh.write(" ")
+    with pytest.raises(ModelError, match="checksum mismatch"):
+        Critic.load(copy, backend="neural")
+
+
+def test_fine_tune_needs_one_classifier_task_and_the_neural_backend(tiny, tmp_path):
+    from refernlp.errors import ConfigError
+    from refernlp.training import Example
+
+    ex = [Example("hi", {"type": "general", "politeness": "polite"})] * 10
+    with pytest.raises(ConfigError, match="single task"):
+        train_tasks(["request_type", "politeness"], ex, [], tmp_path / "a", encoder=tiny, fine_tune=True)
+    with pytest.raises(ConfigError, match="neural backend"):
+        train_tasks(["politeness"], ex, [], tmp_path / "b", fine_tune=True)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -15,7 +15,7 @@ from conftest import DATA, ROOT
 from refernlp import Critic
 from refernlp.cli import main
 from refernlp.data import load_examples
-from refernlp.errors import ConfigError, DataError
+from refernlp.errors import ConfigError, DataError, ExitCode
 from refernlp.modelio import LinearModel
 from refernlp.training import TrainingConfig, train_tasks
 
@@ -181,3 +181,12 @@ def test_cli_train_evaluate_critique_with_own_columns(tmp_path):
 def test_train_help_shows_defaults():
     res = CliRunner().invoke(main, ["train", "--help"])
     assert res.exit_code == 0 and "stanford_weight" in res.output and "n_bits" in res.output
+
+
+def test_cli_fine_tune_needs_the_neural_backend(tmp_path):
+    out = tmp_path / "m"
+    res = CliRunner().invoke(main, ["train", "politeness", "--data", str(DATA / "dev.jsonl"), "--out", str(out), "--fine-tune"])
+    assert res.exit_code == ExitCode.USAGE
+    assert res.stderr.strip().count("\n") == 0 and "--fine-tune needs --backend neural" in res.stderr
+    assert not out.exists()
+    assert "--fine-tune" in CliRunner().invoke(main, ["train", "--help"]).output
