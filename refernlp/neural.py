@@ -272,8 +272,9 @@ def fine_tune(
         if progress:
             progress(f"fine-tuning epoch {epoch + 1}/{epochs}: mean loss {total / len(y):.3f} ({time.perf_counter() - t0:.0f}s)")
     model.eval()
-    model.save_pretrained(str(out), safe_serialization=True)
-    base.tokenizer.save_pretrained(str(out))
+    with _quiet_hub():
+        model.save_pretrained(str(out), safe_serialization=True)
+        base.tokenizer.save_pretrained(str(out))
     files = {p.name: sha256_file(p) for p in sorted(out.iterdir()) if p.is_file()}
     if "model.safetensors" not in files:
         raise ModelError(f"fine-tuning wrote no model.safetensors into {out}")
@@ -287,4 +288,28 @@ def fine_tune(
         "files": files,
     }
     (out / ENCODER_MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return Encoder(out, max_length=base.max_length, batch_size=base.batch_size)
+    tuned = Encoder(out, max_length=base.max_length, batch_size=base.batch_size)
+    # the fine-tuning classifier (on the mean-pooled, un-normalised output), for measurements only
+    tuned.fine_tune_head = (head.weight.detach().numpy().copy(), head.bias.detach().numpy().copy(), tuple(classes))
+    return tuned
+
+
+class _quiet_hub:
+    """Silence huggingface_hub progress bars (e.g. "Writing model shards") for a block, then restore them."""
+
+    def __enter__(self):
+        try:
+            from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars
+        except ImportError:
+            self.was = None
+            return self
+        self.was = are_progress_bars_disabled()
+        disable_progress_bars()
+        return self
+
+    def __exit__(self, *exc):
+        if self.was is False:
+            from huggingface_hub.utils import enable_progress_bars
+
+            enable_progress_bars()
+        return False
