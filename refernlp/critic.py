@@ -133,7 +133,7 @@ class Critic:
                 raise ModelError(f"the {t} model expects {self.models[t].dense.shape[1]}-dimensional embeddings, the encoder gives {encoder.dim}")
             emb = (self.models[t].manifest.get("featurizer") or {}).get("embedding")
             trained_on = emb.get("encoder_sha256") if isinstance(emb, dict) else None
-            if trained_on and getattr(encoder, "fingerprint", None) and trained_on != encoder.fingerprint:
+            if isinstance(trained_on, str) and trained_on and getattr(encoder, "fingerprint", None) and trained_on != encoder.fingerprint:
                 raise ModelError(f"the {t} model was trained on another encoder (weights sha256 {trained_on[:12]}…, this one {encoder.fingerprint[:12]}…)")
         self.encoder = encoder if needs else None
         self.backend = "neural" if self.encoder is not None else "linear"
@@ -171,12 +171,19 @@ class Critic:
 
         ``backend="neural"`` adds the transformer encoder's judgement (needs the
         ``neural`` extra); ``encoder`` may pass a :class:`refernlp.neural.Encoder`
-        other than the packaged all-MiniLM-L6-v2.
+        other than the packaged all-MiniLM-L6-v2. A fine-tuned encoder written by
+        ``refernlp train --fine-tune`` (``models_dir/encoder/``) is found and
+        checksum-verified automatically; models refuse an encoder they were not
+        trained on.
         """
         if backend not in BACKENDS:
             raise ModelError(f"unknown backend {backend!r} (available: {', '.join(BACKENDS)})")
         # a fine-tuned encoder written by `refernlp train --fine-tune` lives in models_dir/encoder/
-        tuned = Path(models_dir) / ENCODER_DIR if models_dir is not None else None
+        tuned = None
+        if models_dir is not None:
+            root = Path(models_dir)
+            # models_dir may be the whole output or one task directory inside it
+            tuned = root / ENCODER_DIR if not (root / MANIFEST).is_file() else root.parent / ENCODER_DIR
         if backend == "neural" and encoder is None and tuned is not None and tuned.is_dir():
             from .neural import Encoder
 

@@ -250,6 +250,8 @@ def test_critic_loads_the_fine_tuned_encoder_from_the_model_dir(tuned_models):
     assert critic.models["request_type"].dense is None  # the shipped neural heads need the packaged encoder
     r = critic.critique(test[0].text)
     assert r.politeness.label in ("polite", "neutral", "impolite")
+    one = Critic.load(out / "politeness", backend="neural")  # a task directory finds its sibling encoder/
+    assert one.encoder.path == out / "encoder" and one.critique(test[0].text).to_dict() == r.to_dict()
 
 
 def test_models_refuse_an_encoder_they_were_not_trained_on(tuned_models, tiny):
@@ -280,3 +282,23 @@ def test_fine_tune_needs_one_classifier_task_and_the_neural_backend(tiny, tmp_pa
     with pytest.raises(ConfigError, match="neural backend"):
         train_tasks(["politeness"], ex, [], tmp_path / "b", fine_tune=True)
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+@pytest.mark.skipif(not (DATA.parent.parent / "shared" / "politeness" / "wikipedia.annotated.csv").is_file(), reason="../shared/politeness is not available")
+def test_finetune_probe_script_runs_the_library_fine_tuning(tmp_path):
+    """scripts/finetune_probe.py on one fold with a tiny encoder (the real run takes about 5 minutes a fold)."""
+    import subprocess
+    import sys
+
+    tiny_dir = build_tiny_encoder(tmp_path / "tiny")
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text("fine_tune_epochs = 1\n[features]\nn_bits = 12\n")
+    out = tmp_path / "probe.json"
+    script = DATA.parent / "scripts" / "finetune_probe.py"
+    proc = subprocess.run([sys.executable, str(script), "--folds", "3", "--encoder", str(tiny_dir), "--config", str(cfg), "--out", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    res = json.loads(out.read_text())
+    (row,) = res["folds"]
+    assert row["fold"] == 3 and 0.0 <= row["classifier"] <= 1.0 and 0.5 < row["hybrid"] <= 1.0
+    assert res["summary"]["hybrid"]["mean"] == row["hybrid"]
