@@ -38,26 +38,39 @@ def _use_color(ctx_color: bool | None) -> bool:
 
 def load_cli_config(path: str | None) -> dict[str, Any]:
     """Settings from ``--config FILE`` or a ``.refernlp.toml`` in the current directory."""
+    if path:
+        return _read_cli_config(Path(path))
+    try:
+        candidates = [Path.cwd() / n for n in CONFIG_NAMES]
+    except OSError:  # the working directory was removed
+        return {}
+    for p in candidates:
+        try:
+            present = p.is_file()
+        except OSError:  # a working directory we may not search holds no config we could read
+            present = False
+        if present:
+            return _read_cli_config(p)
+    return {}
+
+
+def _read_cli_config(p: Path) -> dict[str, Any]:
     import tomllib
 
-    candidates = [Path(path)] if path else [Path.cwd() / n for n in CONFIG_NAMES]
-    for p in candidates:
-        if p.is_file() or path:
-            try:
-                data = tomllib.loads(p.read_text(encoding="utf-8"))
-            except OSError as exc:
-                raise ConfigError(f"{p}: cannot read config ({exc.strerror or exc})") from None
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"{p}: invalid TOML ({exc})") from None
-            data = data.get("tool", {}).get("refernlp", data)
-            allowed = {"disable", "max_chars", "fail_on", "models"}
-            unknown = set(data) - allowed
-            if unknown:
-                raise ConfigError(f"{p}: unknown setting(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
-            if "disable" in data and not (isinstance(data["disable"], list) and all(isinstance(x, str) for x in data["disable"])):
-                raise ConfigError(f"{p}: 'disable' must be a list of rule id prefixes")
-            return data
-    return {}
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read config ({exc.strerror or exc})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: invalid TOML ({exc})") from None
+    data = data.get("tool", {}).get("refernlp", data)
+    allowed = {"disable", "max_chars", "fail_on", "models"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise ConfigError(f"{p}: unknown setting(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+    if "disable" in data and not (isinstance(data["disable"], list) and all(isinstance(x, str) for x in data["disable"])):
+        raise ConfigError(f"{p}: 'disable' must be a list of rule id prefixes")
+    return data
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
