@@ -47,6 +47,12 @@ ENCODER_MANIFEST = "encoder-manifest.json"
 ENCODER_FORMAT = "refernlp-encoder"
 
 
+def mean_pool(hidden, attention_mask):
+    """Mean of the token vectors ``hidden`` over the real (unpadded) tokens of each row."""
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+
 def require_extra() -> None:
     """Raise :class:`MissingExtraError` naming the install command when the extra is missing."""
     missing = []
@@ -145,8 +151,7 @@ class Encoder:
                 idx = order[start : start + self.batch_size]
                 batch = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
                 hidden = self.model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+                pooled = mean_pool(hidden, batch["attention_mask"])
                 pooled = torch.nn.functional.normalize(pooled, dim=1)
                 out[idx] = pooled.numpy()
         return np.round(out, ROUND_DECIMALS)
@@ -258,8 +263,7 @@ def fine_tune(
             idx = order[start : start + batch_size]
             batch = base.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=base.max_length, return_tensors="pt")
             hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            logits = head((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0))
+            logits = head(mean_pool(hidden, batch["attention_mask"]))
             per = torch.nn.functional.cross_entropy(logits, torch.as_tensor(y[idx]), reduction="none")
             bw = torch.as_tensor(w[idx], dtype=per.dtype)
             loss = (per * bw).sum() / bw.sum()

@@ -194,8 +194,10 @@ class Featurizer:
     def hybrid(self, texts: Sequence[str], config: FeatureConfig, encoder=None, weight: float = 1.0):
         """The sparse feature matrix, with the encoder's embeddings appended when ``encoder`` is given."""
         X = self.matrix(self.docs(list(texts)), config)
-        if encoder is None:
-            return X
+        return X if encoder is None else self.with_embeddings(X, texts, encoder, weight)
+
+    def with_embeddings(self, X, texts: Sequence[str], encoder, weight: float = 1.0):
+        """``X`` (rows for ``texts``) with the encoder's embeddings × ``weight`` appended as columns."""
         from scipy.sparse import csr_matrix, hstack
 
         return hstack([X, csr_matrix(self.embeddings(texts, encoder).astype(np.float64) * weight)]).tocsr()
@@ -356,7 +358,6 @@ def train_classifier(
     *,
     featurizer: Featurizer,
     seed: int = 0,
-    extra_metrics: Mapping[str, Any] | None = None,
     encoder=None,
     progress: Progress | None = None,
     fixed_weight: float | None = None,
@@ -391,7 +392,7 @@ def train_classifier(
     else:
         alpha = config.embedding_weight
         XL = featurizer.hybrid(texts, fc)
-        XN = featurizer.hybrid(texts, fc, encoder, alpha)
+        XN = featurizer.with_embeddings(XL, texts, encoder, alpha)
         if fixed_weight is None:
             weight, blend = choose_blend(task, XL, XN, y, w, config, seed=seed, progress=progress)
         else:
@@ -404,16 +405,15 @@ def train_classifier(
         if test:
             gold = [e.labels[col] for e in test]
             tl = [e.text for e in test]
-            zl, zn = _decision(lin, featurizer.hybrid(tl, fc)), _decision(neu, featurizer.hybrid(tl, fc, encoder, alpha))
+            XLt = featurizer.hybrid(tl, fc)
+            zl, zn = _decision(lin, XLt), _decision(neu, featurizer.with_embeddings(XLt, tl, encoder, alpha))
             blend["components_test"] = {
                 name: {k: classification_metrics(gold, [classes[i] for i in _proba(z).argmax(axis=1)], classes)[k] for k in ("accuracy", "macro_f1")}
                 for name, z in (("linear", zl), ("neural", zn))
             }
             # the metrics of what ships: the folded float32 weights
             embs = featurizer.embeddings(tl, encoder) if model.dense is not None else None
-            metrics["test"] = classification_metrics(gold, [classes[i] for i in _predict_rows(model, featurizer.hybrid(tl, fc), embs)], classes)
-    if extra_metrics:
-        metrics.update(extra_metrics)
+            metrics["test"] = classification_metrics(gold, [classes[i] for i in _predict_rows(model, XLt, embs)], classes)
     feat = fc.to_dict()
     if model.dense is not None:
         feat["embedding"] = {"encoder": encoder.name, "dim": encoder.dim, "weight": config.embedding_weight, "encoder_sha256": encoder.fingerprint}
@@ -691,7 +691,7 @@ def _stanford_cv_blend(texts, y, folds, config: TrainingConfig, featurizer: Feat
     from sklearn.model_selection import StratifiedKFold
 
     XL = featurizer.hybrid(texts, config.features)
-    XN = featurizer.hybrid(texts, config.features, encoder, config.embedding_weight)
+    XN = featurizer.with_embeddings(XL, texts, encoder, config.embedding_weight)
     labels = tuple(sorted(set(y)))
     gold_idx = np.asarray([labels.index(v) for v in y])
     inner_k = int(config.blend_folds)

@@ -46,7 +46,7 @@ def main() -> int:
     from sklearn.model_selection import StratifiedKFold
 
     from refernlp.data import stanford_binary
-    from refernlp.neural import Encoder, fine_tune
+    from refernlp.neural import Encoder, fine_tune, mean_pool
     from refernlp.textio import prepare
     from refernlp.training import Featurizer, TrainingConfig, _fit_lr
 
@@ -75,8 +75,7 @@ def main() -> int:
                     idx = te[start : start + 64]
                     batch = tuned.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=tuned.max_length, return_tensors="pt")
                     hidden = tuned.model(**batch).last_hidden_state
-                    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                    pooled = ((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)).numpy()
+                    pooled = mean_pool(hidden, batch["attention_mask"]).numpy()
                     pred = np.asarray(classes)[(pooled @ W.T + b).argmax(1)]
                     correct += int((pred == y[idx]).sum())
             fz = Featurizer()

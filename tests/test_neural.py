@@ -27,15 +27,17 @@ def tiny(tmp_path_factory):
     return Encoder(build_tiny_encoder(tmp_path_factory.mktemp("tiny-bert")))
 
 
-@pytest.fixture(scope="module")
-def tiny_models(tiny, tmp_path_factory):
+def _small_split(n: int, task: str):
+    """The first ``n`` training drafts, split 80/20 stratified by ``task``."""
     from refernlp.data import load_examples
     from refernlp.training import split_examples
 
-    rows = [json.loads(line) for line in (DATA / "train.jsonl").open(encoding="utf-8")][:200]
-    path = tmp_path_factory.mktemp("d") / "d.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    train, test = split_examples(load_examples(path), "request_type", 0.2, 0)
+    return split_examples(load_examples(DATA / "train.jsonl")[:n], task, 0.2, 0)
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tiny, tmp_path_factory):
+    train, test = _small_split(200, "request_type")
     out = tmp_path_factory.mktemp("m") / "neural"
     metrics = train_tasks(["request_type", "politeness"], train, test, out, config=SMALL, encoder=tiny, plot=False)
     return out, metrics, test
@@ -210,13 +212,7 @@ def test_shipped_neural_models_record_their_blend_and_stanford_folds():
 
 @pytest.fixture(scope="module")
 def tuned_models(tiny, tmp_path_factory):
-    from refernlp.data import load_examples
-    from refernlp.training import split_examples
-
-    rows = [json.loads(line) for line in (DATA / "train.jsonl").open(encoding="utf-8")][:120]
-    path = tmp_path_factory.mktemp("d") / "d.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    train, test = split_examples(load_examples(path), "politeness", 0.2, 0)
+    train, test = _small_split(120, "politeness")
     out = tmp_path_factory.mktemp("m") / "tuned"
     config = TrainingConfig.from_dict({"features": {"n_bits": 12}, "fine_tune_epochs": 1, "fine_tune_batch_size": 8})
     train_tasks(["politeness"], train, test, out, config=config, encoder=tiny, fine_tune=True, plot=False)
