@@ -16,10 +16,10 @@ import click
 
 from . import __version__
 from .errors import ConfigError, ExitCode, RefernlpError
+from .schema import ALL_TASKS, CLASSIFIER_TASKS, NOTABLE_STRATEGIES, RELATIONSHIP_CLI, SEVERITY_RANK, TASK_COLUMN, TASKS
 from .textio import DEFAULT_MAX_CHARS, read_draft
 
-RELATIONSHIPS = ["strong", "weak", "second-degree"]
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+RELATIONSHIPS = list(RELATIONSHIP_CLI)
 SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
 CONFIG_NAMES = (".refernlp.toml", "refernlp.toml")
 
@@ -110,7 +110,6 @@ def _marked_draft(text: str, spans: Sequence[tuple[int, int, str]], color: bool)
 
 
 def render_text(source: str, result, color: bool, show_draft: bool = True) -> str:
-    from .critic import NOTABLE
 
     st = lambda s, **kw: click.style(s, **kw) if color else s  # noqa: E731
     d = result
@@ -126,7 +125,7 @@ def render_text(source: str, result, color: bool, show_draft: bool = True) -> st
         lines.append(f"  transparency   {st(tr.label, bold=True)} (score {tr.score:.2f}; missing: {miss})")
     pos, neg = [], []
     for s in d.politeness.strategies:
-        if s.name in NOTABLE:
+        if s.name in NOTABLE_STRATEGIES:
             (neg if s.polarity == "negative" else pos).append(s.name)
     uniq = lambda xs: ", ".join(dict.fromkeys(xs)) or "none"  # noqa: E731
     lines.append(f"  politeness     {st(d.politeness.label, bold=True)} (score {d.politeness.score:.2f})")
@@ -194,8 +193,9 @@ def critique(files, relationship, fmt, disable, models_dir, max_chars, fail_on, 
     for i, src in enumerate(files):
         try:
             text = read_draft(src, max_chars=critic.max_chars, encoding=encoding, errors=decode_errors)
-            result = critic.critique(text, relationship=relationship)
-            rewrites = critic.rewrite(text, relationship=relationship) if with_rewrite else None
+            analysis = critic.analyse(text)
+            result = critic.critique(analysis, relationship=relationship)
+            rewrites = critic.rewrite(analysis, relationship=relationship) if with_rewrite else None
         except RefernlpError as exc:
             _fail(str(exc))
             status = ExitCode.USAGE
@@ -272,8 +272,9 @@ def rewrite(files, relationship, n, seed, fmt, models_dir, max_chars, encoding, 
     for i, src in enumerate(files):
         try:
             text = read_draft(src, max_chars=max_chars, encoding=encoding, errors=decode_errors)
-            result = critic.critique(text, relationship=relationship)
-            rewrites = critic.rewrite(text, relationship=relationship, n=n, seed=seed, generator=generator)
+            analysis = critic.analyse(text)
+            result = critic.critique(analysis, relationship=relationship)
+            rewrites = critic.rewrite(analysis, relationship=relationship, n=n, seed=seed, generator=generator)
         except RefernlpError as exc:
             _fail(str(exc))
             status = ExitCode.USAGE
@@ -309,7 +310,7 @@ def _defaults_epilog() -> str:
     return "\b\nDefault hyper-parameters (override any of them with --config FILE, TOML or JSON, same keys):\n" + cfg
 
 
-TASKS = ["request-type", "transparency", "politeness", "relationship", "company", "role", "all"]
+TASK_CHOICES = [t.cli for t in TASKS.values()] + ["all"]
 
 
 def _progress(msg: str) -> None:
@@ -332,7 +333,7 @@ def _require_train_extra() -> None:
 
 
 @main.command(epilog=_defaults_epilog())
-@click.argument("task", type=click.Choice(TASKS))
+@click.argument("task", type=click.Choice(TASK_CHOICES))
 @click.option("--data", "data_paths", multiple=True, required=True, type=click.Path(), help="Training data (JSON Lines, CSV, Parquet or a save_to_disk folder); repeatable.")
 @click.option("--out", "out_dir", type=click.Path(), default="refernlp-model", show_default=True, help="Model directory to write.")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -356,9 +357,9 @@ def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv,
     `refernlp critique --models DIR`. It is written atomically.
     """
     _require_train_extra()
-    from .critic import ALL_TASKS, CLASSIFIER_TASKS
     from .data import load_examples, load_stanford, stanford_binary
-    from .training import TASK_CLI, TrainingConfig, split_examples, train_tasks
+    from .schema import TASK_BY_CLI as TASK_CLI
+    from .training import TrainingConfig, split_examples, train_tasks
 
     try:
         config = TrainingConfig.from_file(config_path) if config_path else TrainingConfig()
@@ -394,8 +395,6 @@ def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv,
 
 
 def _col(task: str) -> str:
-    from .training import TASK_COLUMN
-
     return TASK_COLUMN[task]
 
 
@@ -406,7 +405,7 @@ def _col(task: str) -> str:
 @click.option("--data-format", type=click.Choice(["auto", "refernlp", "stanford-politeness", "json", "csv", "parquet", "disk"]), default="auto", show_default=True)
 @click.option("--text-column", help="Column holding the draft text (default: text).")
 @click.option("--label-column", help="Column holding the label of --task.")
-@click.option("--task", type=click.Choice(TASKS[:-1]), help="With --label-column: which task that column labels.")
+@click.option("--task", type=click.Choice(TASK_CHOICES[:-1]), help="With --label-column: which task that column labels.")
 @click.option("--backend", type=click.Choice(["linear", "neural"]), default="linear", show_default=True)
 def evaluate(data_paths, models_dir, fmt, data_format, text_column, label_column, task, backend) -> None:
     """Evaluate models on labelled data: accuracy, macro-F1, per-class scores, confusion matrices, slot F1."""
@@ -414,7 +413,7 @@ def evaluate(data_paths, models_dir, fmt, data_format, text_column, label_column
     from .critic import Critic
     from .data import load_examples
     from .evaluation import evaluate_examples, render_report
-    from .training import TASK_CLI
+    from .schema import TASK_BY_CLI as TASK_CLI
 
     try:
         tname = TASK_CLI[task] if task else None

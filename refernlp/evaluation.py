@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .critic import Critic
+from .schema import SLOT_NAMES as SLOT_COLUMNS
+from .schema import TASK_LABELS
 from .training import Example, classification_metrics, slot_metrics
 
-SLOT_COLUMNS = ("company", "role", "recipient_name", "sender_name", "mutual_contact")
 
 
 def evaluate_examples(critic: Critic, examples: Sequence[Example]) -> dict[str, Any]:
@@ -20,10 +21,10 @@ def evaluate_examples(critic: Critic, examples: Sequence[Example]) -> dict[str, 
         if pairs:
             report["tasks"][task] = classification_metrics([g for g, _ in pairs], [p for _, p in pairs], labels)
 
-    cls("request_type", "type", ("general", "none", "targeted"), lambda r: r.request_type.label)
-    cls("transparency", "transparency", ("high", "low"), lambda r: r.transparency.label or "none")
-    cls("politeness", "politeness", ("impolite", "neutral", "polite"), lambda r: r.politeness.label)
-    cls("relationship", "relationship", ("second_degree", "strong", "unknown", "weak"), lambda r: r.relationship.label)
+    cls("request_type", "type", TASK_LABELS["request_type"], lambda r: r.request_type.label)
+    cls("transparency", "transparency", TASK_LABELS["transparency"], lambda r: r.transparency.label or "none")
+    cls("politeness", "politeness", TASK_LABELS["politeness"], lambda r: r.politeness.label)
+    cls("relationship", "relationship", TASK_LABELS["relationship"], lambda r: r.relationship.label)
     pairs = [(e.labels["asks_introduction"], r.asks_introduction) for e, r in zip(examples, results) if isinstance(e.labels.get("asks_introduction"), bool)]
     if pairs:
         report["tasks"]["asks_introduction"] = classification_metrics([str(g).lower() for g, _ in pairs], [str(p).lower() for _, p in pairs], ("false", "true"))

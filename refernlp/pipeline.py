@@ -21,12 +21,19 @@ _ENGLISH = frozenset(
 )
 
 
-def make_nlp() -> Language:
-    """A blank English pipeline with refernlp's components (no downloaded model needed)."""
+def make_nlp(rankers: tuple | None = None) -> Language:
+    """A blank English pipeline with refernlp's components (no downloaded model needed).
+
+    ``rankers``: the ``(company, role)`` candidate-ranking models handed to the
+    slot extractor's ``initialize``; ``None`` keeps its rule-based order.
+    """
     ensure_extensions()
     nlp = spacy.blank("en")
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
+    if rankers is not None:
+        company, role = rankers
+        nlp.get_pipe("refernlp_slots").initialize(nlp=nlp, company=company, role=role)
     return nlp
 
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1"
-REQUEST_TYPES = ("general", "targeted", "none")
-RELATIONSHIPS = ("strong", "weak", "second_degree", "unknown")
-POLITENESS = ("polite", "neutral", "impolite")
-TRANSPARENCY = ("high", "low")
-SEVERITIES = ("error", "warning", "info")
+from .schema import SCHEMA_VERSION
 
 
 def _r(x: float) -> float:

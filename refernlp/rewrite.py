@@ -90,8 +90,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .analysis import Analysis, build_critique
 from .errors import InputError, MissingExtraError, ModelError
 from .resources import lexicon
+from .schema import normalise_relationship
 from .textio import prepare
 
 if TYPE_CHECKING:
@@ -1355,16 +1357,21 @@ def _reworded(
     kept: list[_Candidate] = []
     for rel in dict.fromkeys(c.relationship for c in fresh):
         group = [c for c in fresh if c.relationship == rel]
-        crits = critic.critique_many([c.text for c in group], relationship=rel)
+        crits = _judge_texts(critic, [c.text for c in group], rel)
         for c, cr in zip(group, crits):
             src = next(s for s in sources if s.relationship == c.relationship and s.plan == c.plan and s.variant == c.variant)
-            if not _no_worse(cr, src.critique, _analyse(critic, c.text), _analyse(critic, src.text)):
+            if not _no_worse(cr, src.critique, critic.analyse(c.text).doc, critic.analyse(src.text).doc):
                 continue
             c.critique = cr
             c.cheap = _cheap(c, facts)
             c.score = _judge(c, facts)
             kept.append(c)
     return kept
+
+
+def _judge_texts(critic: Critic, texts: list[str], relationship: str) -> list[Critique]:
+    """Critiques of candidate texts with every rule (``--disable`` never changes the ranking)."""
+    return [build_critique(a, relationship) for a in critic.analyse_many(texts)]
 
 
 def _relationships(crit: Critique) -> tuple[tuple[str, ...], bool]:
@@ -1398,18 +1405,37 @@ def rewrite_with(
 ) -> list[Rewrite]:
     """Up to ``n`` suggested rewrites of ``text`` using a loaded :class:`~refernlp.critic.Critic`.
 
+    Shorthand for :func:`rewrite_analysis` on ``critic.analyse(text)``.
+    """
+    n, seed = _check_args(n, seed)
+    normalise_relationship(relationship)
+    return rewrite_analysis(critic, critic.analyse(text), relationship=relationship, n=n, seed=seed, generator=generator)
+
+
+def rewrite_analysis(
+    critic: Critic,
+    analysis: Analysis,
+    *,
+    relationship: str | None = None,
+    n: int = 3,
+    seed: int | None = None,
+    generator: Generator | None = None,
+) -> list[Rewrite]:
+    """Up to ``n`` suggested rewrites of an analysed draft (:meth:`~refernlp.critic.Critic.analyse`).
+
     ``relationship`` (strong, weak, second_degree; None or "unknown" to infer)
     shapes the message as described in the module docstring. Deterministic for
     a given input; ``seed`` varies the phrasing. ``generator`` (a loaded
     :class:`Generator`) adds the local model's paraphrases of the best
-    candidates, checked and ranked like the others. Raises
-    :class:`~refernlp.errors.InputError` for input that ``critique`` refuses.
+    candidates, checked and ranked like the others. Judging and ranking always
+    use every finding rule, whatever the critic hides from its reports.
     """
     n, seed = _check_args(n, seed)
     if generator is not None and not isinstance(generator, Generator):
         raise InputError(f"generator must be a refernlp.rewrite.Generator or None, got {type(generator).__name__}")
-    crit = critic.critique(text, relationship=relationship)
-    facts = _facts(crit, _analyse(critic, text))
+    text = analysis.text
+    crit = build_critique(analysis, normalise_relationship(relationship))
+    facts = _facts(crit, analysis.doc)
     rels, multi = _relationships(crit)
     bank = lexicon("phrases")
     fields = _fields(facts)
@@ -1431,7 +1457,7 @@ def rewrite_with(
     # rank: one critic batch per relationship (the relationship changes some findings)
     for rel in rels:
         group = [c for c in shortlist if c.relationship == rel]
-        for c, cr in zip(group, critic.critique_many([c.text for c in group], relationship=rel)):
+        for c, cr in zip(group, _judge_texts(critic, [c.text for c in group], rel)):
             c.critique = cr
             c.score = _judge(c, facts)
     for i, c in enumerate(shortlist):

@@ -20,20 +20,12 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from .critic import ALL_TASKS, RANKER_TASKS
+from .schema import ALL_TASKS, CLASSIFIER_TASKS, RANKER_TASKS, TASK_BY_CLI, TASK_COLUMN, TASK_LABELS, TASKS
 from .errors import ConfigError, DataError
 from .features import FeatureConfig, named_features, text_features
 from .modelio import LinearModel
 from .pipeline import doc_cues, doc_words, make_nlp
 
-TASK_LABELS: dict[str, tuple[str, ...]] = {
-    "request_type": ("general", "none", "targeted"),
-    "transparency": ("high", "low"),
-    "politeness": ("impolite", "neutral", "polite"),
-    "relationship": ("second_degree", "strong", "unknown", "weak"),
-}
-#: data column holding each task's label in the project's own format
-TASK_COLUMN = {"request_type": "type", "transparency": "transparency", "politeness": "politeness", "relationship": "relationship", "company": "company", "role": "role"}
 MIN_PER_CLASS = 5
 RANKER_BITS = 16
 Progress = Callable[[str], None]
@@ -434,7 +426,7 @@ def train_classifier(
 BLEND_GRID = tuple(round(0.1 * i, 1) for i in range(11))
 BLEND_RULE = "z = (1 - neural_weight) * z_linear + neural_weight * z_neural, folded into one set of weights"
 #: the metric each task's blend weight maximises (the headline metric of its model card)
-SELECTION_METRIC = {"request_type": "macro_f1", "transparency": "accuracy", "politeness": "accuracy", "relationship": "accuracy"}
+SELECTION_METRIC = {t: TASKS[t].metric for t in CLASSIFIER_TASKS}
 
 
 def _fit_many(jobs, y, labels, cfg: TaskConfig, weights, seed: int):
@@ -822,7 +814,7 @@ def eprint(msg: str) -> None:
 
 # --- orchestration (``refernlp train`` and scripts/train_models.py) -------------------
 PUBLISHED = {"unigram SVM (2013)": 0.798, "strategies + unigrams SVM (2013)": 0.838, "human agreement (2013)": 0.867}
-TASK_CLI = {"request-type": "request_type", "transparency": "transparency", "politeness": "politeness", "relationship": "relationship", "company": "company", "role": "role"}
+TASK_CLI = TASK_BY_CLI
 
 
 def split_examples(examples: Sequence[Example], task: str, test_size: float, seed: int) -> tuple[list[Example], list[Example]]:

@@ -594,7 +594,8 @@ def main() -> int:
     # subprocess measurements first, before this process grows
     res.update(bench_cold_start(repeats=7))
 
-    from refernlp.critic import Critic, shipped_models_dir
+    from refernlp.critic import Critic
+    from refernlp.loading import shipped_models_dir
 
     shipped = shipped_models_dir()
     critic = Critic.load()

@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from refernlp.critic import CLASSIFIER_TASKS, Critic  # noqa: E402
+from refernlp.critic import Critic  # noqa: E402
+from refernlp.schema import CLASSIFIER_TASKS  # noqa: E402
 from refernlp.data import load_examples, load_stanford, stanford_binary  # noqa: E402
 from refernlp.evaluation import evaluate_examples  # noqa: E402
 from refernlp.modelio import MANIFEST  # noqa: E402

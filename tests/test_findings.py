@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from refernlp.analysis import missing_elements
 from refernlp.critic import Critic
 from refernlp.findings import RULES, Context, is_disabled, run_rules
 from refernlp.pipeline import looks_english
@@ -18,7 +19,7 @@ def context(critic, text: str, request_type: str, relationship: str = "unknown")
         text=text, request_type=request_type, relationship=relationship, relationship_source="given",
         politeness="neutral", asks_introduction=any(m.name == "introduction" for m in cues),
         strategies=tuple(doc._.strategies), cues=cues, slot_spans=doc._.slot_spans,
-        missing=Critic._missing(request_type, doc._.slots, cues),
+        missing=missing_elements(request_type, doc._.slots, cues),
         words=sum(1 for t in doc if any(c.isalnum() for c in t.text)),
         is_email=text.lstrip().lower().startswith(("subject:", "dear")), english=looks_english(doc),
         html=prepared.html_stripped, quoted_from=prepared.quoted_from,

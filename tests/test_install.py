@@ -31,6 +31,6 @@ def test_wheel_install_in_fresh_venv(tmp_path):
     out = subprocess.run([str(env_dir / "bin" / "refernlp"), "critique", "--format", "json", str(draft)], capture_output=True, text=True, cwd=elsewhere, timeout=300)
     assert out.returncode == 0, out.stderr
     assert '"request_type"' in out.stdout
-    check = subprocess.run([str(py), "-c", "import refernlp, sys; from refernlp.critic import shipped_models_dir; p = shipped_models_dir(); print(p); assert 'site-packages' in str(p); assert (p / 'politeness' / 'weights.npz').is_file()"], capture_output=True, text=True, cwd=elsewhere)
+    check = subprocess.run([str(py), "-c", "import refernlp, sys; from refernlp.loading import shipped_models_dir; p = shipped_models_dir(); print(p); assert 'site-packages' in str(p); assert (p / 'politeness' / 'weights.npz').is_file()"], capture_output=True, text=True, cwd=elsewhere)
     assert check.returncode == 0, check.stderr
     assert sys.executable  # the test venv itself is untouched

@@ -26,7 +26,8 @@ from click.testing import CliRunner
 
 from refernlp import Critic, ModelError
 from refernlp.cli import main
-from refernlp.critic import ALL_TASKS, load_models, shipped_models_dir
+from refernlp.loading import load_models, shipped_models_dir
+from refernlp.schema import ALL_TASKS
 from refernlp.errors import ExitCode
 from refernlp.modelio import MANIFEST, WEIGHTS, LinearModel, sha256_file, write_npz
 

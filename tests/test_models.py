@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from refernlp import Critique, InputError, critique
-from refernlp.critic import shipped_models_dir
+from refernlp.loading import shipped_models_dir
 from refernlp.evaluation import evaluate_examples
 from refernlp.modelio import LinearModel
 from refernlp.training import Example

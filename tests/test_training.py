@@ -60,7 +60,7 @@ def test_loaded_model_predicts_like_in_memory(trained):
     # the Critic uses the loaded arrays; recompute with the LinearModel directly
     for ex in test[:20]:
         doc = critic_loaded.nlp(ex.text)
-        idx, val = critic_loaded.features(doc, critic_loaded._configs["request_type"])
+        idx, val = critic_loaded.classifiers.features(doc, critic_loaded.classifiers.configs["request_type"])
         p = model.predict_proba(idx, val)
         assert critic_loaded.critique(ex.text).request_type.label == model.labels[int(np.argmax(p))]
 

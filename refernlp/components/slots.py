@@ -162,8 +162,11 @@ class SlotExtractor:
         self.company_model: LinearModel | None = None
         self.role_model: LinearModel | None = None
 
-    def use_models(self, company: "LinearModel | None", role: "LinearModel | None") -> None:
-        """Attach the learned candidate rankers (``models/company``, ``models/role``)."""
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, company: "LinearModel | None" = None, role: "LinearModel | None" = None) -> None:
+        """spaCy's initialisation hook: attach the learned candidate rankers (``models/company``, ``models/role``).
+
+        Without rankers the extractor falls back to its rule-based candidate order.
+        """
         self.company_model = company
         self.role_model = role
 

@@ -1,0 +1,77 @@
+"""The linear classifiers, stacked: one sparse gather per draft and feature configuration, numpy only."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+from spacy.tokens import Doc
+
+from ..errors import ModelError
+from ..features import FeatureConfig, text_features
+from ..modelio import LinearModel
+from ..pipeline import doc_cues, doc_words
+from ..schema import CLASSIFIER_TASKS
+
+
+def check_encoder(models: Mapping[str, LinearModel], encoder) -> bool:
+    """Validate that ``encoder`` can drive the models that need embeddings; True when any does."""
+    needs = [t for t, m in models.items() if m.dense is not None]
+    if needs and encoder is None:
+        raise ModelError(f"the {', '.join(needs)} model(s) were trained with the neural backend: load them with backend='neural' (--backend neural)")
+    for t in needs:
+        if models[t].dense.shape[1] != encoder.dim:
+            raise ModelError(f"the {t} model expects {models[t].dense.shape[1]}-dimensional embeddings, the encoder gives {encoder.dim}")
+        emb = (models[t].manifest.get("featurizer") or {}).get("embedding")
+        trained_on = emb.get("encoder_sha256") if isinstance(emb, dict) else None
+        if isinstance(trained_on, str) and trained_on and getattr(encoder, "fingerprint", None) and trained_on != encoder.fingerprint:
+            raise ModelError(f"the {t} model was trained on another encoder (weights sha256 {trained_on[:12]}…, this one {encoder.fingerprint[:12]}…)")
+    return bool(needs)
+
+
+class StackedClassifiers:
+    """The classifier tasks' linear models, grouped by feature configuration.
+
+    Classifiers sharing a feature configuration are stacked into one
+    ``(n_features, n_rows)`` array, so a draft costs one gather, not four.
+    Immutable after construction, hence safe to share between threads.
+    """
+
+    def __init__(self, models: Mapping[str, LinearModel]) -> None:
+        self.models = {t: models[t] for t in CLASSIFIER_TASKS if t in models}
+        #: the feature configuration of each task
+        self.configs: dict[str, FeatureConfig]
+        self.configs = configs = {t: FeatureConfig.from_dict(m.manifest.get("featurizer", {})) for t, m in self.models.items()}
+        groups: dict[FeatureConfig, list[str]] = {}
+        for task, config in configs.items():
+            groups.setdefault(config, []).append(task)
+        self.stacks: list[tuple[FeatureConfig, tuple[tuple[str, int, int], ...], np.ndarray]] = []
+        for config, tasks in groups.items():
+            spans, start = [], 0
+            for task in tasks:
+                rows = self.models[task].coef.shape[0]
+                spans.append((task, start, start + rows))
+                start += rows
+            stacked = np.ascontiguousarray(np.concatenate([self.models[t].coef for t in tasks], axis=0).T)
+            stacked.setflags(write=False)
+            self.stacks.append((config, tuple(spans), stacked))
+
+    @staticmethod
+    def features(doc: Doc, config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
+        """The sparse feature row of a processed Doc as (column indices, values)."""
+        row = text_features(doc_words(doc), doc.text, doc_cues(doc), config)
+        idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
+        val = np.fromiter(row.values(), dtype=np.float64, count=len(row))
+        return idx, val
+
+    def predict(self, doc: Doc, embedding: np.ndarray | None = None) -> dict[str, dict[str, float]]:
+        """Class probabilities of every classifier for a processed Doc (and its embedding, neural backend)."""
+        out = {}
+        for config, spans, stacked in self.stacks:
+            idx, val = self.features(doc, config)
+            z_all = val @ stacked[idx] if len(idx) else np.zeros(stacked.shape[1])
+            for task, a, b in spans:
+                model = self.models[task]
+                probs = model.proba_from_decision(z_all[a:b] + model.intercept, embedding)
+                out[task] = {label: float(p) for label, p in zip(model.labels, probs)}
+        return out

@@ -1,0 +1,128 @@
+"""The vocabulary, once: tasks, labels, relationships, request types, purposes, severities, slots, channels.
+
+Every other module, the CLI's choices, training validation, evaluation and
+``schema.json`` take their lists from here, so a label is added or renamed in
+one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import InputError
+
+#: version of the JSON produced by ``Critique.to_dict()``
+SCHEMA_VERSION = "1"
+
+REQUEST_TYPES = ("general", "targeted", "none")
+TRANSPARENCY = ("high", "low")
+POLITENESS = ("polite", "neutral", "impolite")
+#: relationship labels a critique can report ("unknown": the text gives no usable clue)
+RELATIONSHIPS = ("strong", "weak", "second_degree", "unknown")
+#: relationships a user can give (and rewrites are planned for)
+GIVEN_RELATIONSHIPS = ("strong", "weak", "second_degree")
+#: spellings accepted from users; ``None`` means "infer it"
+RELATIONSHIP_ALIASES: dict[str, str | None] = {
+    "strong": "strong",
+    "weak": "weak",
+    "second_degree": "second_degree",
+    "second-degree": "second_degree",
+    "unknown": None,
+}
+#: relationship choices shown by the CLI
+RELATIONSHIP_CLI = ("strong", "weak", "second-degree")
+#: the main purpose of a message (corpus label; general/targeted drafts are referral_ask or intro_request)
+PURPOSES = (
+    "referral_ask",
+    "intro_request",
+    "thanks",
+    "catch_up",
+    "advice",
+    "informational",
+    "congratulations",
+    "reference_request",
+    "announcement",
+    "other",
+)
+#: finding severities, most severe first
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+#: strategies named in text reports; token-level ones (pronouns, lexicon words) stay in JSON only
+NOTABLE_STRATEGIES = frozenset({
+    "please", "please_start", "hedges", "indirect_btw", "factuality", "deference", "gratitude", "apologizing",
+    "greeting", "direct_question", "direct_start", "subjunctive", "indicative", "bare_imperative", "demand",
+    "guilt", "presumption", "sarcasm", "swearing", "shouting", "grovelling", "easy_out", "offer_help", "compliment",
+})
+#: slots whose value is one verbatim span of the draft
+SLOT_NAMES = ("company", "role", "recipient_name", "sender_name", "mutual_contact")
+#: channels of the corpus (``linkedin_note``: a connection-request note)
+CHANNELS = ("linkedin", "linkedin_note", "email", "chat", "sms")
+#: what ``transparency.missing`` may list, per request type
+MISSING_TARGETED = ("company", "role_or_job_link", "goal_statement")
+MISSING_GENERAL = ("role_or_field", "level", "location", "clear_ask")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing refernlp learns: its name, labels, data column, CLI spelling and headline metric."""
+
+    name: str
+    column: str  #: the column of the corpus that labels it
+    cli: str  #: the spelling ``refernlp train`` accepts
+    labels: tuple[str, ...] = ()  #: sorted class labels; empty for slot rankers
+    metric: str = "accuracy"  #: the headline metric of model selection and the model card
+
+    @property
+    def is_classifier(self) -> bool:
+        return bool(self.labels)
+
+
+TASKS: dict[str, Task] = {
+    t.name: t
+    for t in (
+        Task("request_type", "type", "request-type", tuple(sorted(REQUEST_TYPES)), "macro_f1"),
+        Task("transparency", "transparency", "transparency", tuple(sorted(TRANSPARENCY))),
+        Task("politeness", "politeness", "politeness", tuple(sorted(POLITENESS))),
+        Task("relationship", "relationship", "relationship", tuple(sorted(RELATIONSHIPS))),
+        Task("company", "company", "company", metric="f1"),
+        Task("role", "role", "role", metric="f1"),
+    )
+}
+CLASSIFIER_TASKS = tuple(n for n, t in TASKS.items() if t.is_classifier)
+RANKER_TASKS = tuple(n for n, t in TASKS.items() if not t.is_classifier)
+ALL_TASKS = CLASSIFIER_TASKS + RANKER_TASKS
+TASK_BY_CLI = {t.cli: n for n, t in TASKS.items()}
+TASK_COLUMN = {n: t.column for n, t in TASKS.items()}
+TASK_LABELS = {n: t.labels for n, t in TASKS.items() if t.is_classifier}
+
+
+@dataclass(frozen=True)
+class LengthPolicy:
+    """Length advice, from ``shared/DOMAIN.md``: LinkedIn recruiter data and Boomerang's email study.
+
+    Messages (LinkedIn, chat) are judged in characters: under 400 get about 22%
+    more replies, 800-1,200 about 6% fewer, over 1,200 about 11% fewer. Emails are
+    judged in words: 50-125 words reply best (above 50%). This one range is used
+    by the findings and by the rewriter's length budget alike.
+    """
+
+    message_short: int = 400
+    message_long: int = 800
+    message_too_long: int = 1200
+    email_words: tuple[int, int] = (50, 125)
+    #: an ask starting after this share of a message at least ``buried_min_chars`` long is buried
+    buried_min_chars: int = 800
+    buried_fraction: float = 0.7
+
+
+LENGTH = LengthPolicy()
+
+
+def normalise_relationship(value: str | None) -> str | None:
+    """Map a user-given relationship to a label; ``None``/"unknown" mean "infer it"."""
+    if value is None:
+        return None
+    key = str(value).strip().lower()
+    if key not in RELATIONSHIP_ALIASES:
+        raise InputError(f"unknown relationship {value!r}: use strong, weak or second-degree")
+    return RELATIONSHIP_ALIASES[key]
