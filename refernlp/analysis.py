@@ -8,20 +8,16 @@ draft is never parsed or judged twice.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from spacy.tokens import Doc
 
-from .findings import Context, run_rules
-from .pipeline import looks_english
+from .findings import Context, hide, run_rules
 from .results import Critique, Label, Politeness, Relationship, Slots, Stats, Strategy, Transparency
 from .schema import SLOT_NAMES
 from .textio import Prepared
-
-_EMAIL = re.compile(r"^\s*(?:subject\s*:|dear\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -62,29 +58,6 @@ def freeze_probs(probs: Mapping[str, Mapping[str, float]]) -> Mapping[str, Mappi
     return MappingProxyType({t: MappingProxyType(dict(p)) for t, p in probs.items()})
 
 
-def missing_elements(rtype: str, slots: Mapping[str, object], cues: Iterable) -> tuple[str, ...]:
-    """The transparency elements a request of type ``rtype`` lacks (``transparency.missing``)."""
-    names = {m.name for m in cues}
-    missing = []
-    if rtype == "targeted":
-        if not slots.get("company"):
-            missing.append("company")
-        if not (slots.get("role") or slots.get("job_ids") or slots.get("urls")):
-            missing.append("role_or_job_link")
-        if "goal_statement" not in names:
-            missing.append("goal_statement")
-    elif rtype == "general":
-        if not slots.get("role"):
-            missing.append("role_or_field")
-        if "level" not in names:
-            missing.append("level")
-        if "location" not in names:
-            missing.append("location")
-        if not (names & {"keep_in_mind", "referral"}):
-            missing.append("clear_ask")
-    return tuple(missing)
-
-
 def build_critique(analysis: Analysis, relationship: str | None = None, disable: Iterable[str] = ()) -> Critique:
     """The critique of an analysed draft.
 
@@ -99,12 +72,8 @@ def build_critique(analysis: Analysis, relationship: str | None = None, disable:
     else:
         label = analysis.label("relationship")
         rel = Relationship(label, probs["relationship"][label], "inferred")
-    cues = tuple(doc._.cues)
     strategies = tuple(doc._.strategies)
     spans = doc._.slot_spans
-    missing = missing_elements(rtype, doc._.slots, cues)
-    tp = probs["transparency"]
-    transparency = Transparency(None if rtype == "none" else max(tp, key=tp.get), tp.get("high", 0.0), missing)
     pp = probs["politeness"]
     pol = Politeness(
         max(pp, key=pp.get),
@@ -112,39 +81,23 @@ def build_critique(analysis: Analysis, relationship: str | None = None, disable:
         # texts are sliced from the original: the pipeline saw a copy with markup blanked
         tuple(Strategy(m.name, m.polarity, text[m.start : m.end], m.start, m.end) for m in strategies),
     )
-    asks_intro = any(m.name == "introduction" for m in cues)
-    n_words = sum(1 for t in doc if any(c.isalnum() for c in t.text))
+    ctx = Context.build(analysis.prepared, doc, request_type=rtype, relationship=rel.label, relationship_source=rel.source, politeness=pol.label)
+    tp = probs["transparency"]
+    transparency = Transparency(None if rtype == "none" else max(tp, key=tp.get), tp.get("high", 0.0), ctx.missing)
     sents = [s for s in doc.sents if s.text.strip()]
-    stats = Stats(n_words, len(text), len(sents), sum(1 for s in sents if s.text.rstrip().endswith("?")))
-    ctx = Context(
-        text=text,
-        request_type=rtype,
-        relationship=rel.label,
-        relationship_source=rel.source,
-        politeness=pol.label,
-        asks_introduction=asks_intro,
-        strategies=strategies,
-        cues=cues,
-        slot_spans=spans,
-        missing=missing,
-        words=n_words,
-        is_email=bool(_EMAIL.search(analysis.prepared.text)),
-        english=looks_english(doc),
-        html=analysis.prepared.html_stripped,
-        quoted_from=analysis.prepared.quoted_from,
-    )
+    stats = Stats(ctx.words, len(text), len(sents), sum(1 for s in sents if s.text.rstrip().endswith("?")))
     return Critique(
         request_type=Label(rtype, probs["request_type"][rtype]),
         relationship=rel,
         transparency=transparency,
         politeness=pol,
-        asks_introduction=asks_intro,
+        asks_introduction=ctx.asks_introduction,
         slots=Slots(
             **{k: analysis.slot(k) for k in SLOT_NAMES},
             job_ids=tuple(text[a:b] for a, b in spans["job_ids"]),
             urls=tuple(text[a:b] for a, b in spans["urls"]),
         ),
-        findings=run_rules(ctx, disable),
+        findings=hide(run_rules(ctx), disable),
         stats=stats,
         text=text,
     )

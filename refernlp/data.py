@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import DataError
-from .training import TASK_COLUMN, Example
+from .schema import TASK_COLUMN
+from .training import Example
 
 LABEL_COLUMNS = ("type", "transparency", "politeness", "relationship", "asks_introduction", "company", "role", "recipient_name", "sender_name", "mutual_contact")
 FORMATS = ("auto", "refernlp", "stanford-politeness", "json", "csv", "parquet", "disk")

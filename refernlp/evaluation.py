@@ -10,7 +10,6 @@ from .schema import TASK_LABELS
 from .training import Example, classification_metrics, slot_metrics
 
 
-
 def evaluate_examples(critic: Critic, examples: Sequence[Example]) -> dict[str, Any]:
     """Metrics for every task whose label column is present in ``examples``."""
     results = critic.critique_many([e.text for e in examples])

@@ -53,6 +53,23 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def probabilities(z: np.ndarray) -> np.ndarray:
+    """Class probabilities from decision values: a sigmoid for one column, a softmax otherwise.
+
+    ``z`` is one row ``(n_rows,)`` or a matrix ``(n_samples, n_rows)``; the one
+    implementation used at inference and in training.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    rows = z[None, :] if z.ndim == 1 else z
+    if rows.shape[1] == 1:
+        p = 1.0 / (1.0 + np.exp(-rows[:, 0]))
+        out = np.stack([1.0 - p, p], axis=1)
+    else:
+        e = np.exp(rows - rows.max(axis=1, keepdims=True))
+        out = e / e.sum(axis=1, keepdims=True)
+    return out[0] if z.ndim == 1 else out
+
+
 @dataclass(frozen=True)
 class LinearModel:
     """A linear classifier whose inference is plain numpy.
@@ -92,12 +109,7 @@ class LinearModel:
         """Probabilities from the sparse part's decision values (the embedding term is added here)."""
         if self.dense is not None and embedding is not None:
             z = z + self.dense.astype(np.float64) @ np.asarray(embedding, dtype=np.float64)
-        if self.coef.shape[0] == 1:
-            p = 1.0 / (1.0 + np.exp(-z[0]))
-            return np.array([1.0 - p, p])
-        z = z - z.max()
-        e = np.exp(z)
-        return e / e.sum()
+        return probabilities(z)
 
     def save(self, directory: Path, manifest: Mapping[str, Any]) -> None:
         """Write weights and manifest (with checksums) into an existing directory."""

@@ -93,7 +93,7 @@ from typing import TYPE_CHECKING, Any
 from .analysis import Analysis, build_critique
 from .errors import InputError, MissingExtraError, ModelError
 from .resources import lexicon
-from .schema import normalise_relationship
+from .schema import LENGTH, normalise_relationship
 from .textio import prepare
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ MIN_CONFIDENCE = 0.6
 #: variants realised per plan; the most promising few are critiqued
 N_REALISED = 4
 JACCARD_MAX = 0.8
-EMAIL_WORDS = (50, 150)
+EMAIL_WORDS = LENGTH.email_words  #: one range for the findings and the length budget
 MESSAGE_CHARS = 600
 #: strategies that a rewrite must never contain (and a reused sentence never carries)
 BAD_STRATEGIES = frozenset({

@@ -48,7 +48,7 @@ def main() -> int:
     from refernlp.data import stanford_binary
     from refernlp.neural import Encoder, fine_tune, mean_pool
     from refernlp.textio import prepare
-    from refernlp.training import Featurizer, TrainingConfig, _fit_lr
+    from refernlp.training import Featurizer, TrainingConfig, fit_lr
 
     config = TrainingConfig.from_file(args.config) if args.config else TrainingConfig()
     base = Encoder(args.encoder) if args.encoder else Encoder()
@@ -80,7 +80,7 @@ def main() -> int:
                     correct += int((pred == y[idx]).sum())
             fz = Featurizer()
             X = fz.hybrid(texts, config.features, tuned, config.embedding_weight)
-            clf, _ = _fit_lr(X[tr], y[tr], sorted(set(y)), config.politeness, None, 0)
+            clf, _ = fit_lr(X[tr], y[tr], sorted(set(y)), config.politeness, None, 0)
             hybrid = float((clf.predict(X[te]) == y[te]).mean())
         row = {"fold": k, "classifier": round(correct / len(te), 4), "hybrid": round(hybrid, 4), "fine_tune_seconds": round(seconds, 1)}
         if card.get("components"):

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from refernlp.schema import ALL_TASKS  # noqa: E402
 from refernlp.data import load_examples, load_stanford, stanford_binary  # noqa: E402
+from refernlp.schema import ALL_TASKS  # noqa: E402
 from refernlp.training import TrainingConfig, train_tasks  # noqa: E402
 
 

@@ -27,11 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from refernlp.critic import Critic  # noqa: E402
-from refernlp.schema import CLASSIFIER_TASKS  # noqa: E402
 from refernlp.data import load_examples, load_stanford, stanford_binary  # noqa: E402
 from refernlp.evaluation import evaluate_examples  # noqa: E402
 from refernlp.modelio import MANIFEST  # noqa: E402
 from refernlp.neural import Encoder  # noqa: E402
+from refernlp.schema import CLASSIFIER_TASKS  # noqa: E402
 from refernlp.training import SELECTION_METRIC, TrainingConfig, train_tasks  # noqa: E402
 
 

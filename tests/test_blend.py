@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from refernlp.modelio import LinearModel
+from refernlp.modelio import LinearModel, probabilities
 from refernlp.training import (
     BLEND_GRID,
     TrainingConfig,
-    _proba,
-    _to_linear,
     blend_curve,
     choose_blend,
     fold_blend,
     pick_weight,
+    to_linear,
 )
 
 pytest.importorskip("sklearn", reason="the train extra is not installed")
@@ -50,7 +49,7 @@ def test_folded_model_is_the_log_linear_pool_of_both_heads(labels, w):
         pooled /= pooled.sum()
         got = folded.predict_proba(idx, val, embedding=emb)
         assert np.allclose(got, pooled, atol=1e-5)
-        assert np.allclose(got, _proba(((1 - w) * zl + w * zn)[None, :])[0], atol=1e-5)
+        assert np.allclose(got, probabilities(((1 - w) * zl + w * zn)[None, :])[0], atol=1e-5)
 
 
 def test_weight_zero_gives_the_linear_model_back():
@@ -119,7 +118,7 @@ def test_embedding_scale_is_folded_into_the_dense_weights():
     y = np.where(E[:, 0] + X.toarray()[:, 0] > 0, "polite", "impolite")
     y[:3] = "neutral"
     clf = LogisticRegression(max_iter=500).fit(sp.hstack([X, sp.csr_matrix(E * 2.5)]).tocsr(), y)
-    model = _to_linear("politeness", clf, tuple(clf.classes_), 4, embedding_scale=2.5)
+    model = to_linear("politeness", clf, tuple(clf.classes_), 4, embedding_scale=2.5)
     for i in range(10):
         row = X[i]
         got = model.predict_proba(row.indices, row.data, embedding=E[i])

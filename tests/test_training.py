@@ -53,7 +53,7 @@ def test_train_writes_model_dir(trained):
 
 def test_loaded_model_predicts_like_in_memory(trained):
     out, _, _, test = trained
-    from refernlp.training import Featurizer, _fit_lr  # noqa: F401
+    from refernlp.training import Featurizer, fit_lr  # noqa: F401
 
     critic_loaded = Critic.load(out)
     model = LinearModel.load(out / "request_type")

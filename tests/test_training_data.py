@@ -26,7 +26,8 @@ from refernlp.errors import DataError, ExitCode
 pytest.importorskip("sklearn")
 pytest.importorskip("datasets")
 
-from refernlp import training
+from refernlp.training import output as training_output
+from refernlp.training import run as training_run
 from refernlp.training import AtomicDir, TrainingConfig, train_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +159,7 @@ class Interrupted(RuntimeError):
 def _fail_on_second(monkeypatch, exc: BaseException) -> list[str]:
     """Let the first task train and be written, then fail while training the second."""
     calls: list[str] = []
-    real = training.train_classifier
+    real = training_run.train_classifier
 
     def flaky(task, *args, **kwargs):
         calls.append(task)
@@ -166,7 +167,7 @@ def _fail_on_second(monkeypatch, exc: BaseException) -> list[str]:
             raise exc
         return real(task, *args, **kwargs)
 
-    monkeypatch.setattr(training, "train_classifier", flaky)
+    monkeypatch.setattr(training_run, "train_classifier", flaky)
     return calls
 
 
@@ -204,7 +205,7 @@ def test_atomic_dir_swap_failure_keeps_the_old_directory(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(training.os, "replace", failing_replace)
+    monkeypatch.setattr(training_output.os, "replace", failing_replace)
     with pytest.raises((OSError, DataError)), AtomicDir(out, force=True) as tmp:
         (tmp / "new.txt").write_text("new", encoding="utf-8")
     monkeypatch.undo()
@@ -258,7 +259,7 @@ def test_cli_train_interrupted_leaves_nothing(small_jsonl, tmp_path, monkeypatch
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(training, "train_classifier", interrupted)
+    monkeypatch.setattr(training_run, "train_classifier", interrupted)
     out = tmp_path / "model"
     result = CliRunner().invoke(main, ["train", "request-type", "--data", str(small_jsonl), "--out", str(out), "--config", str(_config(tmp_path))])
     assert result.exit_code != 0

@@ -99,7 +99,7 @@ class Candidate:
     features: dict[str, float]
 
 
-def _url_spans(text: str) -> list[tuple[int, int]]:
+def url_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in URL_RE.finditer(text):
         start, end = m.span()
@@ -437,11 +437,11 @@ class SlotExtractor:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         spans: dict[str, tuple[int, int] | None] = {}
-        url_spans = _url_spans(text)
-        urls = [(s, e) for s, e in url_spans if _is_job_url(text[s:e])]
+        found_urls = url_spans(text)
+        urls = [(s, e) for s, e in found_urls if _is_job_url(text[s:e])]
         job_ids: list[tuple[int, int]] = []
         taken = np.zeros(len(text) + 1, dtype=bool)
-        for s, e in url_spans:
+        for s, e in found_urls:
             taken[s:e] = True
         for pat in _JOB_ID_RES:
             for m in pat.finditer(text):
@@ -459,11 +459,11 @@ class SlotExtractor:
         spans["company"] = None
         spans["role"] = None
         if self.company_model is not None:
-            best, p = self.rank(self.company_model, self.company_candidates(doc, url_spans, names))
+            best, p = self.rank(self.company_model, self.company_candidates(doc, found_urls, names))
             if best is not None and p >= float(self.company_model.manifest.get("threshold", 0.5)):
                 spans["company"] = (best.start, best.end)
         if self.role_model is not None:
-            best, p = self.rank(self.role_model, self.role_candidates(doc, url_spans))
+            best, p = self.rank(self.role_model, self.role_candidates(doc, found_urls))
             if best is not None and p >= float(self.role_model.manifest.get("threshold", 0.5)):
                 spans["role"] = (best.start, best.end)
         doc._.slot_spans = dict(spans, job_ids=job_ids, urls=urls)

@@ -1,0 +1,34 @@
+"""The ``refernlp`` command: a thin layer over the library API.
+
+Each command parses its options, makes one library call per input and
+renders the result. Library exceptions become one-line errors here and
+nowhere else; exit codes are :class:`refernlp.errors.ExitCode`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .._version import __version__
+from .config import CONFIG_NAMES, load_cli_config
+from .critique import critique, rewrite, rules
+from .train import evaluate, train
+
+__all__ = ["CONFIG_NAMES", "load_cli_config", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="refernlp")
+def main() -> None:
+    """Critique and improve job-referral request messages.
+
+    \b
+    Examples:
+      refernlp critique draft.txt
+      refernlp critique --relationship weak --format json draft.txt
+      cat draft.txt | refernlp critique -
+    """
+
+
+for _command in (critique, rewrite, rules, train, evaluate):
+    main.add_command(_command)

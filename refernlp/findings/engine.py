@@ -1,0 +1,192 @@
+"""The finding engine: rules as data (id, severity, description, examples) run over one draft's Context.
+
+A rule is a generator function registered with :func:`rule`, which declares
+its id, severity, a one-line description and its ``flags`` / ``passes``
+example drafts (proselint's habit); one test runs every example. ``--disable``
+and config files only hide findings (:func:`is_disabled`): judging and
+rewriting always run every rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Mapping
+
+from spacy.tokens import Doc
+
+from ..components.base import Mark
+from ..pipeline import looks_english
+from ..results import Finding
+from ..schema import SEVERITY_RANK
+from ..textio import Prepared
+
+_EMAIL = re.compile(r"^\s*(?:subject\s*:|dear\b)", re.I)
+
+
+def missing_elements(rtype: str, slots: Mapping[str, object], cues: Iterable[Mark]) -> tuple[str, ...]:
+    """The transparency elements a request of type ``rtype`` lacks (``transparency.missing``)."""
+    names = {m.name for m in cues}
+    missing = []
+    if rtype == "targeted":
+        if not slots.get("company"):
+            missing.append("company")
+        if not (slots.get("role") or slots.get("job_ids") or slots.get("urls")):
+            missing.append("role_or_job_link")
+        if "goal_statement" not in names:
+            missing.append("goal_statement")
+    elif rtype == "general":
+        if not slots.get("role"):
+            missing.append("role_or_field")
+        if "level" not in names:
+            missing.append("level")
+        if "location" not in names:
+            missing.append("location")
+        if not (names & {"keep_in_mind", "referral"}):
+            missing.append("clear_ask")
+    return tuple(missing)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule can see about one draft."""
+
+    text: str
+    request_type: str
+    relationship: str
+    relationship_source: str
+    politeness: str
+    asks_introduction: bool
+    strategies: tuple[Mark, ...]
+    cues: tuple[Mark, ...]
+    slot_spans: dict
+    missing: tuple[str, ...]
+    words: int
+    is_email: bool
+    english: bool | None
+    html: bool
+    quoted_from: int | None
+
+    @classmethod
+    def build(cls, prepared: Prepared, doc: Doc, *, request_type: str, relationship: str, relationship_source: str, politeness: str) -> "Context":
+        """The context of a processed draft with the given judgements."""
+        cues = tuple(doc._.cues)
+        return cls(
+            text=prepared.original,
+            request_type=request_type,
+            relationship=relationship,
+            relationship_source=relationship_source,
+            politeness=politeness,
+            asks_introduction=any(m.name == "introduction" for m in cues),
+            strategies=tuple(doc._.strategies),
+            cues=cues,
+            slot_spans=doc._.slot_spans,
+            missing=missing_elements(request_type, doc._.slots, cues),
+            words=count_words(doc),
+            is_email=bool(_EMAIL.search(prepared.text)),
+            english=looks_english(doc),
+            html=prepared.html_stripped,
+            quoted_from=prepared.quoted_from,
+        )
+
+    def cue(self, *names: str) -> list[Mark]:
+        return [m for m in self.cues if m.name in names]
+
+    def strat(self, *names: str) -> list[Mark]:
+        return [m for m in self.strategies if m.name in names]
+
+    @property
+    def first_ask(self) -> Mark | None:
+        asks = self.cue("referral", "keep_in_mind", "introduction")
+        return asks[0] if asks else None
+
+
+def count_words(doc: Doc) -> int:
+    """Words of a draft: tokens holding a letter or digit."""
+    return sum(1 for t in doc if any(c.isalnum() for c in t.text))
+
+
+@dataclass(frozen=True)
+class Example:
+    """A draft a rule must flag (or must pass), judged as ``request_type`` with the ``relationship`` given."""
+
+    text: str
+    request_type: str = "targeted"
+    relationship: str = "strong"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    description: str
+    check: Callable[[Context], Iterable[Finding]] = field(repr=False)
+    flags: tuple[Example, ...] = ()
+    passes: tuple[Example, ...] = ()
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _examples(items: Iterable[Example | tuple | str]) -> tuple[Example, ...]:
+    out = []
+    for item in items:
+        if isinstance(item, Example):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Example(item))
+        else:
+            out.append(Example(*item))
+    return tuple(out)
+
+
+def rule(id: str, severity: str, description: str, *, flags: Iterable = (), passes: Iterable = ()):
+    """Register a rule: ``fn(ctx, id, severity)`` yields :class:`Finding` objects.
+
+    ``flags`` and ``passes`` are example drafts (strings, ``(text, type, relationship)``
+    tuples or :class:`Example`) the rule must flag and must pass.
+    """
+    if severity not in SEVERITY_RANK:
+        raise ValueError(f"unknown severity {severity!r}")
+
+    def deco(fn: Callable[[Context, str, str], Iterator[Finding]]):
+        def check(ctx: Context) -> Iterator[Finding]:
+            return fn(ctx, id, severity)
+
+        RULES[id] = Rule(id, severity, description, check, _examples(flags), _examples(passes))
+        return fn
+
+    return deco
+
+
+def finding(id: str, severity: str, message: str, mark: Mark | tuple[int, int] | None = None, suggestion: str | None = None) -> Finding:
+    """A finding at a Mark's span, at a ``(start, end)`` pair, or for the whole draft (``None``)."""
+    if isinstance(mark, Mark):
+        return Finding(id, severity, message, mark.start, mark.end, suggestion)
+    if isinstance(mark, tuple):
+        return Finding(id, severity, message, mark[0], mark[1], suggestion)
+    return Finding(id, severity, message, None, None, suggestion)
+
+
+def is_disabled(rule_id: str, disabled: Iterable[str]) -> bool:
+    """True when ``rule_id`` equals or falls under any of the ``disabled`` id prefixes."""
+    for prefix in disabled:
+        p = prefix.strip().rstrip(".")
+        if p and (rule_id == p or rule_id.startswith(p + ".")):
+            return True
+    return False
+
+
+def run_rules(ctx: Context) -> tuple[Finding, ...]:
+    """Every rule's findings, most severe first, then by position."""
+    out: list[Finding] = []
+    for r in RULES.values():
+        out.extend(r.check(ctx))
+    out.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.start if f.start is not None else -1, f.id))
+    return tuple(out)
+
+
+def hide(findings: Iterable[Finding], disabled: Iterable[str]) -> tuple[Finding, ...]:
+    """The findings not switched off by ``disabled`` (id prefixes): only what is shown changes."""
+    disabled = tuple(disabled)
+    return tuple(f for f in findings if not is_disabled(f.id, disabled))
