@@ -236,7 +236,7 @@ def fine_tune(
     import torch
     from transformers import AutoModel
 
-    from . import __version__
+    from ._version import __version__
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=False)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import InputError
-
 #: version of the JSON produced by ``Critique.to_dict()``
 SCHEMA_VERSION = "1"
 
@@ -57,6 +55,25 @@ NOTABLE_STRATEGIES = frozenset({
 SLOT_NAMES = ("company", "role", "recipient_name", "sender_name", "mutual_contact")
 #: channels of the corpus (``linkedin_note``: a connection-request note)
 CHANNELS = ("linkedin", "linkedin_note", "email", "chat", "sms")
+#: deliberately hard drafts, by kind (corpus label)
+HARD_KINDS = (
+    "past_employer_named", "no_refer_word", "company_in_url_only", "job_id_only", "two_companies",
+    "role_no_company", "intro_hint_referral", "buried_ask", "other",
+)
+#: phenomena a draft of corpus v2 was written to show (corpus label; see data/README.md)
+PHENOMENA = (
+    "targeted_no_referral_word", "general_says_refer", "no_ask_job_talk", "multi_company",
+    "tie_recent_event", "tie_long_silence", "tie_single_meeting", "tie_mutual_contact", "tie_alumni_directory",
+    "tie_cold", "tie_no_cue",
+    "company_lowercase_or_abbrev", "company_with_descriptor", "company_as_your_company", "company_in_link_only",
+    "company_link_slug_differs", "role_full_title",
+    "implied_ask", "hiring_question_ask", "slang_demand", "mixed_language",
+    "slang_deadline", "guilt", "sarcasm_emoji", "passive_aggressive", "presumption",
+    "easy_out_softener", "grovelling_formal", "third_party_known_recipient", "friend_asked_to_introduce",
+    "thanks_after_referral", "congratulations_note", "catch_up_note", "reference_request_note",
+    "informational_request", "advice_request", "layoff_announcement", "unfilled_template", "link_only",
+    "email_subject_signature", "long_800_2000",
+)
 #: what ``transparency.missing`` may list, per request type
 MISSING_TARGETED = ("company", "role_or_job_link", "goal_statement")
 MISSING_GENERAL = ("role_or_field", "level", "location", "clear_ask")
@@ -124,5 +141,7 @@ def normalise_relationship(value: str | None) -> str | None:
         return None
     key = str(value).strip().lower()
     if key not in RELATIONSHIP_ALIASES:
+        from .errors import InputError  # here, so this module also loads on its own (scripts/validate_data.py)
+
         raise InputError(f"unknown relationship {value!r}: use strong, weak or second-degree")
     return RELATIONSHIP_ALIASES[key]

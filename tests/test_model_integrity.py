@@ -26,10 +26,10 @@ from click.testing import CliRunner
 
 from refernlp import Critic, ModelError
 from refernlp.cli import main
-from refernlp.loading import load_models, shipped_models_dir
-from refernlp.schema import ALL_TASKS
 from refernlp.errors import ExitCode
+from refernlp.loading import load_models, shipped_models_dir
 from refernlp.modelio import MANIFEST, WEIGHTS, LinearModel, sha256_file, write_npz
+from refernlp.schema import ALL_TASKS
 
 DRAFT = "Hi Sam, could you refer me for the Data Analyst role at Acme? Thanks so much!\n"
 TASK = "politeness"  # a three-class model; "transparency" is the binary one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from refernlp import Critique, InputError, critique
-from refernlp.loading import shipped_models_dir
 from refernlp.evaluation import evaluate_examples
+from refernlp.loading import shipped_models_dir
 from refernlp.modelio import LinearModel
 from refernlp.training import Example
 
@@ -61,7 +62,7 @@ def test_critique_api_shape():
     assert d["schema_version"] == "1"
     assert d["relationship"]["source"] == "given" and d["relationship"]["label"] == "weak"
     assert d["request_type"]["label"] == "targeted"
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         r.request_type = None  # frozen
 
 

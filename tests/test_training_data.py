@@ -26,9 +26,9 @@ from refernlp.errors import DataError, ExitCode
 pytest.importorskip("sklearn")
 pytest.importorskip("datasets")
 
+from refernlp.training import AtomicDir, TrainingConfig, train_tasks
 from refernlp.training import output as training_output
 from refernlp.training import run as training_run
-from refernlp.training import AtomicDir, TrainingConfig, train_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = TrainingConfig.from_dict({"features": {"n_bits": 12}})

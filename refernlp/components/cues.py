@@ -46,6 +46,6 @@ class CueDetector:
         return doc
 
 
-@Language.factory("refernlp_cues")
+@Language.factory("refernlp_cues", assigns=["doc._.cues"], requires=["token.is_sent_start"])
 def make_cue_detector(nlp: Language, name: str) -> CueDetector:
     return CueDetector(nlp, name)

@@ -44,6 +44,6 @@ class SentenceSplitter:
         return doc
 
 
-@Language.factory("refernlp_sentences")
+@Language.factory("refernlp_sentences", assigns=["token.is_sent_start"])
 def make_sentence_splitter(nlp: Language, name: str) -> SentenceSplitter:
     return SentenceSplitter(nlp, name)

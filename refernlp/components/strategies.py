@@ -156,6 +156,6 @@ class StrategyDetector:
         flush()
 
 
-@Language.factory("refernlp_strategies")
+@Language.factory("refernlp_strategies", assigns=["doc._.strategies"], requires=["token.is_sent_start"])
 def make_strategy_detector(nlp: Language, name: str) -> StrategyDetector:
     return StrategyDetector(nlp, name)

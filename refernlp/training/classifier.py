@@ -29,7 +29,7 @@ class TrainResult:
 def library_versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    from .. import __version__
+    from .._version import __version__
 
     return {"refernlp": __version__, "numpy": np.__version__, "scikit-learn": version("scikit-learn"), "python": platform.python_version()}
 

@@ -10,8 +10,6 @@ from ..features import FeatureConfig, named_features, text_features
 from ..pipeline import doc_cues, doc_words, make_nlp
 from .config import Progress
 
-RANKER_BITS = 16
-
 
 # --- featurisation --------------------------------------------------------------
 class Featurizer:
@@ -93,9 +91,9 @@ def ranker_rows(featurizer: Featurizer, task: str, docs: Sequence, gold: Sequenc
         urls = url_spans(doc.text)
         if task == "company":
             names = {doc.text[v[0] : v[1]] for k, v in (doc._.slot_spans or {}).items() if k in ("recipient_name", "sender_name", "mutual_contact") and v}
-            cands = ext.company_candidates(doc, urls, names)
+            cands = ext.candidates.company_candidates(doc, urls, names)
         else:
-            cands = ext.role_candidates(doc, urls)
+            cands = ext.candidates.role_candidates(doc, urls)
         for c in cands:
             rows.append(c)
             ys.append(int(g is not None and c.text == g))

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..components.candidates import RANKER_BITS
 from ..errors import DataError
 from ..modelio import LinearModel
 from ..schema import TASK_COLUMN
@@ -14,7 +15,7 @@ from .classifier import TrainResult, library_versions
 from .config import MIN_PER_CLASS, TrainingConfig
 from .estimators import logistic_regression
 from .examples import Example, data_hash
-from .featurize import RANKER_BITS, Featurizer, ranker_matrix, ranker_rows
+from .featurize import Featurizer, ranker_matrix, ranker_rows
 from .metrics import slot_metrics
 
 
