@@ -33,11 +33,13 @@ def _import_spacy_without_torch() -> None:
 
 _import_spacy_without_torch()
 
+from .analysis import Analysis
 from .critic import Critic, critique
 from .errors import ConfigError, DataError, ExitCode, InputError, MissingExtraError, ModelError, RefernlpError
 from .results import Critique, Finding, Label, Politeness, Relationship, Slots, Stats, Strategy, Transparency
 
 __all__ = [
+    "Analysis",
     "ConfigError",
     "Critic",
     "Critique",

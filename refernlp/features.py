@@ -17,7 +17,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -221,19 +221,6 @@ def text_features(
             col = column("s:" + name, config.n_bits)
             out[col] = out.get(col, 0.0) + config.cue_weight * value
     return out
-
-
-@dataclass(frozen=True)
-class SparseRow:
-    """A feature vector as parallel index/value lists (what a linear model consumes)."""
-
-    indices: tuple[int, ...] = field(default_factory=tuple)
-    values: tuple[float, ...] = field(default_factory=tuple)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[int, float]) -> "SparseRow":
-        items = sorted(d.items())
-        return cls(tuple(i for i, _ in items), tuple(v for _, v in items))
 
 
 def named_features(d: Mapping[str, float], n_bits: int) -> dict[int, float]:

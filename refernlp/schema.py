@@ -17,6 +17,10 @@ TRANSPARENCY = ("high", "low")
 POLITENESS = ("polite", "neutral", "impolite")
 #: relationship labels a critique can report ("unknown": the text gives no usable clue)
 RELATIONSHIPS = ("strong", "weak", "second_degree", "unknown")
+#: where a reported relationship came from
+RELATIONSHIP_SOURCES = ("given", "inferred")
+#: the usual effect of a politeness strategy
+POLARITIES = ("positive", "negative", "neutral")
 #: relationships a user can give (and rewrites are planned for)
 GIVEN_RELATIONSHIPS = ("strong", "weak", "second_degree")
 #: spellings accepted from users; ``None`` means "infer it"

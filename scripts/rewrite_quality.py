@@ -116,23 +116,18 @@ def invented(text: str, draft: str, vocab: set[str]) -> list[str]:
     return out
 
 
-def messages(text: str) -> list[str]:
-    if "\n---\n" in text:  # a two-step plan: each message without its header line
-        return [m.strip().split("\n", 1)[-1].strip() for m in text.split("\n---\n")]
-    return [text]
-
-
 def sentences(text: str) -> list[str]:
     body = GREETING.sub("", text, count=1)
     return [s for s in SENT_END.split(body) if s.strip()]
 
 
-def structure_ok(rel: str, text: str, critique) -> bool:
+def structure_ok(rel: str, rewrite, critique) -> bool:
+    text = rewrite.text
     if rel == "strong":
         ask = ASK if critique.request_type.label != "none" else ASK_OR_CHAT
         return any(ask.search(s) for s in sentences(text)[:3])
     if rel == "weak":
-        first = messages(text)[0]
+        first = rewrite.messages[0]  # of a two-step plan, the message to send now
         ask = ASK.search(first)
         ask_at = ask.start() if ask else len(first)
         m = re.search(r"would you be open to a short chat|would you have time|could we find|would you be up for|short chat|quick call", first, re.IGNORECASE)
@@ -144,8 +139,8 @@ def structure_ok(rel: str, text: str, critique) -> bool:
     return bool(critique.asks_introduction) and not (blurb and REFERRAL.search(blurb.group(1)))
 
 
-def length_ok(text: str, channel: str) -> bool:
-    for m in messages(text):
+def length_ok(rewrite, channel: str) -> bool:
+    for m in rewrite.messages:  # each message of a two-step plan on its own, without its header
         if channel == "email":
             if not 50 <= len(WORD.findall(m)) <= 150:
                 return False
@@ -212,8 +207,8 @@ def evaluate_setting(critic: Critic, rows: list[dict], setting: str | None, voca
                 "slots_kept": all(v in rw.text for v in values),
                 "slots_kept_names": all(v in rw.text for v in values if v not in bogus),
                 "no_invention": not invented(rw.text, draft, vocab),
-                "structure": structure_ok(rw.relationship, rw.text, cr),
-                "length": length_ok(rw.text, row["channel"]),
+                "structure": structure_ok(rw.relationship, rw, cr),
+                "length": length_ok(rw, row["channel"]),
                 "clean": clean(rw.text),
             }
             checks["all_checks"] = all(v for k, v in checks.items() if k not in {"transparency_after", "type_kept_gold", "slots_kept_names"})

@@ -5,16 +5,20 @@
 Applies the data card's consistency conventions, then assigns each draft to a
 split, stratified by (type, politeness, relationship) with a fixed seed: 70%
 train, 10% dev, 20% test. Run once when the corpus was written; the split
-files in data/ are the corpus from then on (ids are stable).
+files in data/ are the corpus from then on (ids are stable). It built v1 (the
+15-key layout of the first 1,600 drafts); later batches are added with
+``scripts/add_batches.py``, which never moves an existing row.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
-from collections import defaultdict
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from add_batches import stratified  # noqa: E402  (the one stratified 70/10/20 split)
 
 ORDER = ["id", "text", "channel", "type", "transparency", "politeness", "relationship", "asks_introduction",
          "company", "role", "recipient_name", "sender_name", "mutual_contact", "hard", "hard_kinds"]
@@ -38,23 +42,7 @@ def main() -> None:
     for path in args.batches:
         rows += [normalise(json.loads(line)) for line in path.open(encoding="utf-8") if line.strip()]
     rows.sort(key=lambda r: r["id"])
-    strata = defaultdict(list)
-    for r in rows:
-        strata[(r["type"], r["politeness"], r["relationship"])].append(r)
-    rng = random.Random(args.seed)
-    splits = {"train": [], "dev": [], "test": []}
-    carry = 0.0
-    for key in sorted(strata):
-        group = strata[key]
-        rng.shuffle(group)
-        n = len(group)
-        exact_test = 0.2 * n + carry
-        n_test = int(round(exact_test))
-        carry = exact_test - n_test
-        n_dev = int(round(0.1 * n))
-        splits["test"] += group[:n_test]
-        splits["dev"] += group[n_test : n_test + n_dev]
-        splits["train"] += group[n_test + n_dev :]
+    splits = stratified(rows, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, part in splits.items():
         part.sort(key=lambda r: r["id"])

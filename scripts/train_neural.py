@@ -68,7 +68,7 @@ def main() -> int:
     (args.out / "selection.json").unlink(missing_ok=True)  # written by earlier versions of this script
 
     linear = Critic.load()
-    neural = Critic.load(backend="neural")
+    neural = Critic.load(args.out, backend="neural")  # the models just written, wherever --out is
     summary = {"neural_weight": {}, "dev": {"linear": {}, "neural": {}}, "test": {"linear": {}, "neural": {}}}
     for split, data in (("dev", dev), ("test", test)):
         for name, critic in (("linear", linear), ("neural", neural)):

@@ -1,9 +1,13 @@
 """Validate the labelled referral-request corpus (JSON Lines).
 
-Checks every row: valid JSON, required keys, allowed label values, label
-consistency (transparency/role null when type is none), slot strings present
-verbatim in the text, unique ids, and near-duplicate texts (within the given
-files and, when several split files are given, across splits).
+Checks every row: valid JSON, required keys in order, allowed label values
+(from ``refernlp/schema.py``), label consistency (transparency/role null when
+type is none; general and targeted drafts have purpose referral_ask or
+intro_request; intro_request asks for an introduction), the batch matching the
+id, phenomena from the schema's list, connection notes within 300
+characters, slot strings present verbatim in the text, unique ids, and
+near-duplicate texts (within the given files and, when several split files
+are given, across splits).
 
 Usage::
 
@@ -11,7 +15,8 @@ Usage::
     python scripts/validate_data.py --no-dupes /tmp/batch.jsonl
 
 Exit status 0 when every row passes, 1 otherwise. Pure standard library so it
-runs before anything is installed.
+runs before anything is installed: the vocabulary is read from
+``refernlp/schema.py`` without importing the package.
 """
 
 from __future__ import annotations
@@ -23,25 +28,31 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+
+def _load_schema():
+    """``refernlp/schema.py`` loaded on its own (it imports nothing from the package at import time)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "refernlp" / "schema.py"
+    spec = importlib.util.spec_from_file_location("refernlp_schema_standalone", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+SCHEMA = _load_schema()
 ALLOWED = {
-    "type": {"general", "targeted", "none"},
-    "transparency": {"high", "low", None},
-    "politeness": {"polite", "neutral", "impolite"},
-    "relationship": {"strong", "weak", "second_degree", "unknown"},
-    "channel": {"linkedin", "linkedin_note", "email", "chat", "sms"},
+    "type": set(SCHEMA.REQUEST_TYPES),
+    "transparency": {*SCHEMA.TRANSPARENCY, None},
+    "politeness": set(SCHEMA.POLITENESS),
+    "relationship": set(SCHEMA.RELATIONSHIPS),
+    "channel": set(SCHEMA.CHANNELS),
+    "purpose": set(SCHEMA.PURPOSES),
 }
-HARD_KINDS = {
-    "past_employer_named",
-    "no_refer_word",
-    "company_in_url_only",
-    "job_id_only",
-    "two_companies",
-    "role_no_company",
-    "intro_hint_referral",
-    "buried_ask",
-    "other",
-}
-SLOTS = ("company", "role", "recipient_name", "sender_name", "mutual_contact")
+HARD_KINDS = set(SCHEMA.HARD_KINDS)
+PHENOMENA = set(SCHEMA.PHENOMENA)
+SLOTS = SCHEMA.SLOT_NAMES
 REQUIRED = (
     "id",
     "text",
@@ -52,9 +63,14 @@ REQUIRED = (
     "relationship",
     "asks_introduction",
     *SLOTS,
+    "purpose",
+    "batch",
     "hard",
     "hard_kinds",
+    "phenomena",
 )
+ASK_PURPOSES = {"referral_ask", "intro_request"}
+NOTE_MAX_CHARS = 300
 NEAR_DUP_THRESHOLD = 0.8
 
 
@@ -70,6 +86,8 @@ def check_row(row: object, where: str) -> list[str]:
     extra = sorted(set(row) - set(REQUIRED))
     if extra:
         errs.append(f"{where}: unexpected keys {extra}")
+    elif list(row) != list(REQUIRED):
+        errs.append(f"{where}: keys out of order (expected {list(REQUIRED)})")
     text = row["text"]
     if not isinstance(text, str) or not text.strip():
         errs.append(f"{where}: text must be a non-empty string")
@@ -99,6 +117,17 @@ def check_row(row: object, where: str) -> list[str]:
         errs.append(f"{where}: transparency must be high/low when type is {row['type']}")
     if row["type"] == "general" and row["company"] is not None:
         errs.append(f"{where}: company must be null for a general request")
+    if row["type"] != "none" and row["purpose"] not in ASK_PURPOSES:
+        errs.append(f"{where}: a {row['type']} request must have purpose referral_ask or intro_request, not {row['purpose']!r}")
+    if row["purpose"] == "intro_request" and row["asks_introduction"] is not True:
+        errs.append(f"{where}: purpose intro_request needs asks_introduction true")
+    if not isinstance(row["batch"], str) or not isinstance(row["id"], str) or not re.fullmatch(r"b\d{2}", row["batch"]) or not row["id"].startswith(row["batch"] + "-"):
+        errs.append(f"{where}: batch {row['batch']!r} must be the bNN prefix of the id {row['id']!r}")
+    phen = row["phenomena"]
+    if not isinstance(phen, list) or any(p not in PHENOMENA for p in phen) or len(set(phen)) != len(phen):
+        errs.append(f"{where}: phenomena must be a list of distinct tags from refernlp/schema.py PHENOMENA")
+    if row["channel"] == "linkedin_note" and len(text) > NOTE_MAX_CHARS:
+        errs.append(f"{where}: a linkedin_note holds at most {NOTE_MAX_CHARS} characters, this one {len(text)}")
     for slot in SLOTS:
         value = row[slot]
         if value is None:
@@ -182,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
                         rows.append((split, row["id"], row["text"]))
                     if not errs:
                         counts[split]["rows"] += 1
-                        for key in ("type", "politeness", "relationship"):
+                        for key in ("type", "politeness", "relationship", "purpose"):
                             counts[split][f"{key}={row[key]}"] += 1
                         counts[split][f"transparency={row['transparency']}"] += 1
                         counts[split]["hard"] += int(row["hard"])

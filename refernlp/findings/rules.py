@@ -124,7 +124,7 @@ def _long(ctx: Context, id: str, sev: str) -> Iterator[Finding]:
         yield finding(id, sev, f"{n:,} characters: messages of 800–1,200 characters get about 6% fewer replies; under 400 get about 22% more.", None, "Trim to under 400 characters if you can.")
 
 
-@rule("length.email_words", "info", "An email outside the 50–125 word range that gets the most replies.", flags=[('Subject: referral\n\nDear Sam,\n' + LONG_BACKGROUND, 'targeted', 'strong')], passes=[("Subject: referral\n\nDear Sam,\nHi Sam, I'm applying for the Data Analyst role at Acme (job ID JR-1234). Would you be open to referring me? My resume is attached. No worries if not, and thanks either way!", 'targeted', 'strong')])
+@rule("length.email_words", "info", f"An email outside the {LENGTH.email_words[0]}–{LENGTH.email_words[1]} word range that gets the most replies.", flags=[('Subject: referral\n\nDear Sam,\n' + LONG_BACKGROUND, 'targeted', 'strong')], passes=[("Subject: referral\n\nDear Sam,\nHi Sam, I'm applying for the Data Analyst role at Acme (job ID JR-1234). Would you be open to referring me? My resume is attached. No worries if not, and thanks either way!", 'targeted', 'strong')])
 def _email_words(ctx: Context, id: str, sev: str) -> Iterator[Finding]:
     lo, hi = LENGTH.email_words
     if ctx.is_email and ctx.words > hi:

@@ -8,6 +8,11 @@ import numpy as np
 
 
 # --- metrics --------------------------------------------------------------------
+def f1_score(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall (0 when both are 0): the one F1 of refernlp."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def classification_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
     """Accuracy, macro-F1, per-class precision/recall/F1/support and the confusion matrix (rows = gold)."""
     labels = list(labels)
@@ -22,7 +27,7 @@ def classification_metrics(gold: Sequence[str], pred: Sequence[str], labels: Seq
         tp = cm[i, i]
         prec = tp / cm[:, i].sum() if cm[:, i].sum() else 0.0
         rec = tp / cm[i, :].sum() if cm[i, :].sum() else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        f1 = f1_score(prec, rec)
         per[l] = {"precision": round(float(prec), 4), "recall": round(float(rec), 4), "f1": round(float(f1), 4), "support": int(cm[i, :].sum())}
         if cm[i, :].sum():
             f1s.append(f1)
@@ -44,7 +49,7 @@ def slot_metrics(gold: Sequence[str | None], pred: Sequence[str | None]) -> dict
     n_gold = sum(1 for g in gold if g is not None)
     prec = tp / n_pred if n_pred else 0.0
     rec = tp / n_gold if n_gold else 0.0
-    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    f1 = f1_score(prec, rec)
     return {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "n_gold": n_gold, "n_pred": n_pred, "n_correct": tp}
 
 
@@ -59,7 +64,7 @@ def weighted_scores(gold_idx: np.ndarray, probs: np.ndarray, weights: np.ndarray
         if n_gold:
             prec = tp / n_pred if n_pred else 0.0
             rec = tp / n_gold
-            f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+            f1s.append(f1_score(prec, rec))
     ll = -np.log(np.clip(probs[np.arange(len(gold_idx)), gold_idx], 1e-15, 1.0))
     return {
         "accuracy": float(weights[pred == gold_idx].sum() / total),

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA
+from helpers import DATA
 
 from refernlp import __version__
 from refernlp.cli import main

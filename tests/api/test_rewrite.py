@@ -7,7 +7,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from conftest import phrase_bank_words
+from helpers import phrase_bank_words
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -252,8 +252,6 @@ def test_rewrite_drops_commands_and_demands(critic, rewrites_by_case, rel):
 
 def test_phrase_bank_is_polite(critic):
     """No phrase in the bank may carry an impolite strategy or a wh-question start."""
-    from refernlp.rewrite import _analyse
-
     fill = {
         "name": "Sam", "company": "Acme", "role_np": "the analyst role", "job": "", "url": "https://acme.com/jobs/1",
         "overview": "analyst roles", "overview_one": "an analyst role", "target": "Alex", "target_pos": "Alex's",
@@ -274,7 +272,7 @@ def test_phrase_bank_is_polite(critic):
                     yield from walk(v, f"{path}.{k}")
 
     for path, phrase in walk(lexicon("phrases"), ""):
-        doc = _analyse(critic, "Hi Sam,\n" + phrase.format_map(fill))
+        doc = critic.analyse("Hi Sam,\n" + phrase.format_map(fill)).doc
         flagged = [m.name for m in doc._.strategies if m.name in banned]
         assert not flagged, f"{path}: {phrase!r} has {flagged}"
 
@@ -480,3 +478,16 @@ def test_long_parts_give_way_one_at_a_time(critic):
     top = critic.rewrite(draft, relationship="weak")[0]
     assert re.search(r"no worries|no pressure|totally fine|understand", top.text, re.IGNORECASE), top.text
     assert re.search(r"\bresume\b", top.text), top.text
+
+
+def test_disable_hides_findings_but_never_changes_rewrites(critic):
+    """--disable only hides findings: judging and ranking rewrites always use every rule."""
+    from refernlp import Critic
+
+    hiding = Critic.load(disable=["courtesy.", "length.", "politeness."])
+    for text in (DRAFTS["targeted_demanding"], DRAFTS["general_specific"], DRAFTS["targeted_chat"]):
+        shown = hiding.critique(text)
+        assert not any(f.id.startswith(("courtesy.", "length.", "politeness.")) for f in shown.findings)
+        assert any(f.id.startswith(("courtesy.", "politeness.")) for f in critic.critique(text).findings)
+        for rel in (None, "strong", "weak", "second_degree"):
+            assert [r.to_dict() for r in hiding.rewrite(text, relationship=rel)] == [r.to_dict() for r in critic.rewrite(text, relationship=rel)]

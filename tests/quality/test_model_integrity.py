@@ -361,7 +361,7 @@ def test_cli_refuses_faulty_model(models, tmp_path, name, fault, fragment):
     draft.write_text(DRAFT, encoding="utf-8")
     runner = CliRunner()
     for command in ("critique", "evaluate") if name == "tampered_byte" else ("critique",):
-        args = [command, "--models", str(models), str(draft)] if command == "critique" else [command, "--models", str(models), "--data", str(Path(__file__).parents[1] / "data" / "dev.jsonl")]
+        args = [command, "--models", str(models), str(draft)] if command == "critique" else [command, "--models", str(models), "--data", str(Path(__file__).parents[2] / "data" / "dev.jsonl")]
         result = runner.invoke(main, args)
         err = result.stderr.strip()
         assert result.exit_code == ExitCode.USAGE, (command, result.output, repr(result.exception))

@@ -28,7 +28,7 @@ import pytest
 from refernlp import Critic
 from refernlp.critic import default_critic
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 N_THREADS = 8
 PER_THREAD = 500
 N_DRAFTS = 20

@@ -30,7 +30,7 @@ from refernlp.training import AtomicDir, TrainingConfig, train_tasks
 from refernlp.training import output as training_output
 from refernlp.training import run as training_run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = TrainingConfig.from_dict({"features": {"n_bits": 12}})
 GOOD = {"text": "Hi Sam, could you refer me for the Data Analyst role at Acme?", "type": "targeted", "politeness": "polite"}
 G = json.dumps(GOOD)

@@ -19,12 +19,17 @@ pytest.importorskip("transformers")
 pytest.importorskip("tokenizers")
 
 import torch
-from conftest import phrase_bank_words
+from helpers import phrase_bank_words
 
+from refernlp.analysis import build_critique
 from refernlp.cli import main
 from refernlp.errors import InputError, MissingExtraError, ModelError
 from refernlp.resources import lexicon
-from refernlp.rewrite import Generator, _analyse, _facts, _reworded_ok, _segments, rewrite_with
+from refernlp.rewrite import Generator, rewrite_with
+from refernlp.rewrite.facts import build_facts
+from refernlp.rewrite.generator import reworded, reworded_ok, segments
+from refernlp.rewrite.plans import Plan
+from refernlp.rewrite.rank import Candidate, cheap, judge
 
 DRAFTS = {
     "targeted": (
@@ -197,12 +202,13 @@ def test_tiny_model_runs_end_to_end_and_its_garbage_is_filtered(critic, request,
     default = critic.rewrite(draft, relationship=rel)
     with_gen = critic.rewrite(draft, relationship=rel, generator=gen)
     # the random model did write something, and none of it passed the checks
-    sentences = [p for r in default for p, reword in _segments(r.text) if reword]
-    facts = _facts(critic.critique(draft, relationship=rel), _analyse(critic, draft))
+    sentences = [p for r in default for p, reword in segments(r.text) if reword]
+    analysis = critic.analyse(draft)
+    facts = build_facts(analysis, build_critique(analysis, rel))
     raw = gen.paraphrase(sentences)
     assert any(raw), "the tiny model generated nothing to check"
     allowed = phrase_bank_words() | {w.lower() for w in WORD.findall(draft)}
-    assert not any(_reworded_ok(s, o, facts, allowed) for s, outs in zip(sentences, raw) for o in outs)
+    assert not any(reworded_ok(s, o, facts, allowed) for s, outs in zip(sentences, raw) for o in outs)
     # so the suggestions are the default ones, and the same fact checks hold
     assert [r.text for r in with_gen] == [r.text for r in default]
     _assert_fact_checks(critic, draft, with_gen)
@@ -257,22 +263,19 @@ def test_good_paraphrases_pass_the_checks_and_compete(critic):
         )
 
     gen = ScriptedGenerator(reword)
-    from refernlp.rewrite import _reworded
-
     draft = DRAFTS["general"]
     rewrites = critic.rewrite(draft, relationship="strong")
-    facts = _facts(critic.critique(draft, relationship="strong"), _analyse(critic, draft))
-    # the private step, to see the candidates the ranking receives
-    from refernlp.rewrite import _Candidate, _cheap, _judge
-
+    analysis = critic.analyse(draft)
+    facts = build_facts(analysis, build_critique(analysis, "strong"))
+    # the rewording step on its own, to see the candidates the ranking receives
     sources = []
     for i, r in enumerate(rewrites):
-        c = _Candidate("strong", "direct", i, r.text, r.changes, order=i)
+        c = Candidate("strong", Plan.DIRECT, i, r.messages, r.changes, order=i)
         c.critique = critic.critique(r.text, relationship="strong")
-        c.cheap = _cheap(c, facts)
-        c.score = _judge(c, facts)
+        c.cheap = cheap(c, facts)
+        c.score = judge(c, facts)
         sources.append(c)
-    fresh = _reworded(gen, critic, facts, draft, sources, lexicon("phrases"), None)
+    fresh = reworded(gen, critic, facts, draft, sources, lexicon("phrases"), None)
     touched = [s for s in sources if "Thanks so much either way!" in s.text or "Thank you, I appreciate it." in s.text]
     assert touched, "precondition: a suggestion with a sentence to reword"
     assert fresh, "a harmless rewording passes every check"

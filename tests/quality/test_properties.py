@@ -71,7 +71,7 @@ NOISE = [
     "\r", "\r\n", "\u200b", "\u200d", "\u200e", "\u202e", "\ufeff", "\u00ad", "\u2028", "\u00a0", "\t",
     "<b>", "</b>", "<i>", "</i>", "<br>", "</p><p>", "&nbsp;", "&amp;", "&#8217;", "<!-- x -->", "\n> quoted\n",
 ]
-_DATA = Path(__file__).resolve().parents[1] / "data" / "test.jsonl"
+_DATA = Path(__file__).resolve().parents[2] / "data" / "test.jsonl"
 DRAFTS = (
     [json.loads(line)["text"] for line in _DATA.open(encoding="utf-8")][:60]
     if _DATA.is_file()

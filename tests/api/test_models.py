@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from pathlib import Path
 
 import pytest
+from helpers import DATA, GOLDEN
 
 from refernlp import Critique, InputError, critique
 from refernlp.evaluation import evaluate_examples
@@ -15,17 +15,18 @@ from refernlp.loading import shipped_models_dir
 from refernlp.modelio import LinearModel
 from refernlp.training import Example
 
-GOLDEN = Path(__file__).parent / "golden"
 GOLDEN_DRAFTS = ["targeted_demanding", "polite_general", "second_degree_cold"]
 
 # Floors a few points under the measured test-split scores: a drop below them is a regression.
+# Re-based for corpus v2 (test split 320 -> 1,244 drafts, adjudicated; role spans are whole titles):
+# measured with the retrained models 0.901 / 0.840 / 0.847 / 0.847 and slot F1 0.591 / 0.533.
 FLOORS = {
     ("tasks", "request_type", "macro_f1"): 0.86,
     ("tasks", "transparency", "accuracy"): 0.80,
     ("tasks", "politeness", "accuracy"): 0.83,
     ("tasks", "relationship", "accuracy"): 0.78,
-    ("slots", "company", "f1"): 0.66,
-    ("slots", "role", "f1"): 0.60,
+    ("slots", "company", "f1"): 0.55,
+    ("slots", "role", "f1"): 0.49,
 }
 
 
@@ -103,7 +104,7 @@ def test_unknown_relationship_is_input_error():
 @pytest.mark.parametrize("name", GOLDEN_DRAFTS)
 def test_golden(critic, name):
     """Set REFERNLP_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change."""
-    text = (Path(__file__).parents[1] / "data" / "examples" / f"{name}.txt").read_text(encoding="utf-8")
+    text = (DATA / "examples" / f"{name}.txt").read_text(encoding="utf-8")
     got = critic.critique(text).to_dict()
     path = GOLDEN / f"{name}.json"
     if os.environ.get("REFERNLP_UPDATE_GOLDEN"):

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 
 from refernlp import Critic
 from refernlp.cli import main

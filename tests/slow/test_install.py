@@ -8,7 +8,7 @@ import subprocess
 import venv
 
 import pytest
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 HEAVY = ("sklearn", "scipy", "datasets", "transformers", "torch", "matplotlib", "pandas")
 DRAFT = "Hi Sam, could you refer me for the analyst role at Acme? Thanks!"
