@@ -34,6 +34,14 @@ class Candidate:
     features: dict[str, float]
 
 
+def url_mask(text: str, url_spans: list[tuple[int, int]]) -> np.ndarray:
+    """A boolean per character of ``text`` (plus one): True inside a URL."""
+    mask = np.zeros(len(text) + 1, dtype=bool)
+    for s, e in url_spans:
+        mask[s:e] = True
+    return mask
+
+
 class CandidateProposer:
     """Proposes company and role candidate spans of a processed Doc, with the features a ranker scores."""
 
@@ -90,9 +98,7 @@ class CandidateProposer:
 
     def company_candidates(self, doc: Doc, url_spans: list[tuple[int, int]], names: set[str]) -> list[Candidate]:
         text = doc.text
-        in_url = np.zeros(len(text) + 1, dtype=bool)
-        for s, e in url_spans:
-            in_url[s:e] = True
+        in_url = url_mask(text, url_spans)
         sent_flags = self._sentence_flags(doc)
         cands: list[Candidate] = []
         counts: dict[str, int] = {}
@@ -156,9 +162,7 @@ class CandidateProposer:
 
     def role_candidates(self, doc: Doc, url_spans: list[tuple[int, int]]) -> list[Candidate]:
         text = doc.text
-        in_url = np.zeros(len(text) + 1, dtype=bool)
-        for s, e in url_spans:
-            in_url[s:e] = True
+        in_url = url_mask(text, url_spans)
         sent_flags = self._sentence_flags(doc)
         cands: list[Candidate] = []
         seen: set[tuple[int, int]] = set()

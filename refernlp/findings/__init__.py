@@ -8,8 +8,7 @@ rewriting always run all of them.
 
 from __future__ import annotations
 
-from . import politeness as _politeness  # noqa: F401  (registers the politeness rules)
-from . import rules as _rules  # noqa: F401  (registers the other rules)
+from . import politeness, rules  # noqa: F401  (importing them registers their rules)
 from .engine import RULES, Context, Example, Rule, count_words, finding, hide, is_disabled, missing_elements, run_rules
 
 #: the order ``refernlp rules`` lists rules in: by what they are about
