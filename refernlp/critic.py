@@ -16,11 +16,11 @@ from typing import Iterable, Mapping, Sequence
 from .analysis import Analysis, build_critique, freeze_probs
 from .backends.fast import StackedClassifiers, check_encoder
 from .errors import InputError
-from .loading import check_backend, load_models, tuned_encoder_dir
+from .loading import DEFAULT_BACKEND, check_backend, load_models, shipped_encoder_dir, tuned_encoder_dir
 from .modelio import LinearModel
 from .pipeline import make_nlp
 from .results import Critique
-from .schema import normalise_relationship
+from .schema import normalise_channel, normalise_relationship
 from .textio import DEFAULT_MAX_CHARS, check_text, prepare
 
 
@@ -41,7 +41,8 @@ class Critic:
         self.max_chars = int(max_chars)
         needs_encoder = check_encoder(self.models, encoder)
         self.encoder = encoder if needs_encoder else None
-        self.backend = "neural" if self.encoder is not None else "linear"
+        #: the judgement backend in use: "accurate" (ONNX encoder), "neural" (torch encoder) or "fast"
+        self.backend = "fast" if self.encoder is None else ("neural" if hasattr(encoder, "torch") else "accurate")
         self.nlp = make_nlp(rankers=(self.models.get("company"), self.models.get("role")))
         self.classifiers = StackedClassifiers(self.models)
         self._lock = threading.Lock()
@@ -51,21 +52,32 @@ class Critic:
         cls,
         models_dir: str | os.PathLike[str] | None = None,
         *,
-        backend: str = "linear",
+        backend: str = DEFAULT_BACKEND,
         disable: Sequence[str] = (),
         max_chars: int = DEFAULT_MAX_CHARS,
         encoder=None,
     ) -> "Critic":
         """Load the pipeline and models once. ``models_dir`` overrides shipped models task by task.
 
-        ``backend="neural"`` adds the transformer encoder's judgement (needs the
-        ``neural`` extra); ``encoder`` may pass a :class:`refernlp.neural.Encoder`
-        other than the packaged all-MiniLM-L6-v2. A fine-tuned encoder written by
-        ``refernlp train --fine-tune`` (``models_dir/encoder/``) is found and
-        checksum-verified automatically; models refuse an encoder they were not
-        trained on.
+        ``backend="accurate"`` (the default) runs the shipped fine-tuned encoder
+        with onnxruntime (or an ONNX encoder in ``models_dir/encoder/``) and the
+        blended task models; ``"fast"`` uses the linear models alone (numpy,
+        several times faster); ``"neural"`` runs models trained by the user with
+        ``refernlp train --neural/--fine-tune`` on a torch encoder (needs the
+        ``neural`` extra). Every model and encoder file is checksum-verified
+        before use; models refuse an encoder they were not trained on.
         """
-        check_backend(backend)
+        backend = check_backend(backend)
+        if backend == "accurate":
+            from .backends.accurate import OnnxEncoder, has_onnx_encoder
+
+            models = load_models(models_dir, backend="accurate")
+            if encoder is None and any(m.dense is not None for m in models.values()):
+                local = tuned_encoder_dir(models_dir)
+                encoder = OnnxEncoder(local if local is not None and has_onnx_encoder(local) else shipped_encoder_dir())
+            return cls(models, disable=disable, max_chars=max_chars, encoder=encoder)
+        if backend == "fast":
+            return cls(load_models(models_dir, backend="fast"), disable=disable, max_chars=max_chars)
         tuned = tuned_encoder_dir(models_dir)
         if backend == "neural" and encoder is None and tuned is not None:
             from .neural import Encoder
@@ -73,7 +85,7 @@ class Critic:
             encoder = Encoder(tuned)
         # a custom encoder cannot drive the shipped neural heads (trained on the
         # packaged encoder): tasks not in models_dir then fall back to linear models
-        models = load_models(models_dir, backend=backend if encoder is None else "linear")
+        models = load_models(models_dir, backend="neural")
         if backend == "neural" and encoder is None and any(m.dense is not None for m in models.values()):
             from .neural import Encoder
 
@@ -105,29 +117,38 @@ class Critic:
         return [Analysis(p, d, freeze_probs(self.classifiers.predict(d, e))) for p, d, e in zip(prepared, docs, embs)]
 
     # --- critiques ------------------------------------------------------------------------
-    def critique(self, text: str | Analysis, *, relationship: str | None = None) -> Critique:
-        """Critique one draft (or an :class:`Analysis` of it). ``relationship`` (strong|weak|second_degree) overrides inference."""
-        given = normalise_relationship(relationship)
-        analysis = text if isinstance(text, Analysis) else self.analyse(text)
-        return build_critique(analysis, given, self.disable)
+    def critique(self, text: str | Analysis, *, relationship: str | None = None, channel: str | None = None) -> Critique:
+        """Critique one draft (or an :class:`Analysis` of it).
 
-    def critique_many(self, texts: Iterable[str], *, relationship: str | None = None, batch_size: int = 64) -> list[Critique]:
+        ``relationship`` (strong|weak|second_degree) overrides inference; ``channel``
+        (email|linkedin|linkedin_note|chat|sms, or the CLI's spellings) picks the
+        length advice, inferred from the text when ``None``.
+        """
+        given = normalise_relationship(relationship)
+        normalise_channel(channel)  # an unknown channel fails before any work
+        analysis = text if isinstance(text, Analysis) else self.analyse(text)
+        return build_critique(analysis, given, self.disable, channel)
+
+    def critique_many(self, texts: Iterable[str], *, relationship: str | None = None, channel: str | None = None, batch_size: int = 64) -> list[Critique]:
         """Critique many drafts with ``nlp.pipe``; raises :class:`InputError` on the first bad one."""
         given = normalise_relationship(relationship)
-        return [build_critique(a, given, self.disable) for a in self.analyse_many(texts, batch_size=batch_size)]
+        normalise_channel(channel)
+        return [build_critique(a, given, self.disable, channel) for a in self.analyse_many(texts, batch_size=batch_size)]
 
     def rewrite(
-        self, text: str | Analysis, *, relationship: str | None = None, n: int = 3, seed: int | None = None, generator=None
+        self, text: str | Analysis, *, relationship: str | None = None, n: int = 3, seed: int | None = None, generator=None,
+        mutual: str | None = None, channel: str | None = None,
     ) -> list:
-        """Suggested rewrites of a draft (or of its :class:`Analysis`) tuned to the relationship.
+        """Suggested rewrites of a draft (or of its :class:`Analysis`): edits of the draft, tuned to the relationship.
 
         See :func:`refernlp.rewrite.rewrite`. ``generator``: a loaded
-        :class:`refernlp.rewrite.Generator` whose checked paraphrases join the candidates.
+        :class:`refernlp.rewrite.Generator` that may reword the inserted sentences;
+        ``mutual``: the mutual contact of a second-degree draft; ``channel``: None to infer.
         """
         from .rewrite import rewrite_analysis
 
         analysis = text if isinstance(text, Analysis) else self.analyse(text)
-        return rewrite_analysis(self, analysis, relationship=relationship, n=n, seed=seed, generator=generator)
+        return rewrite_analysis(self, analysis, relationship=relationship, n=n, seed=seed, generator=generator, mutual=mutual, channel=channel)
 
 
 _DEFAULT: dict[str, Critic] = {}
@@ -142,6 +163,6 @@ def default_critic() -> Critic:
         return _DEFAULT["critic"]
 
 
-def critique(text: str, *, relationship: str | None = None) -> Critique:
-    """Critique one draft with the shipped models: ``critique(text, relationship="weak").to_dict()``."""
-    return default_critic().critique(text, relationship=relationship)
+def critique(text: str, *, relationship: str | None = None, channel: str | None = None) -> Critique:
+    """Critique one draft with the shipped models: ``critique(text, relationship="weak", channel="email").to_dict()``."""
+    return default_critic().critique(text, relationship=relationship, channel=channel)

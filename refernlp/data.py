@@ -19,7 +19,7 @@ from .errors import DataError
 from .schema import TASK_COLUMN
 from .training import Example
 
-LABEL_COLUMNS = ("type", "transparency", "politeness", "relationship", "asks_introduction", "company", "role", "recipient_name", "sender_name", "mutual_contact")
+LABEL_COLUMNS = ("type", "transparency", "politeness", "relationship", "purpose", "asks_introduction", "company", "role", "recipient_name", "sender_name", "mutual_contact")
 FORMATS = ("auto", "refernlp", "stanford-politeness", "json", "csv", "parquet", "disk")
 
 

@@ -37,3 +37,12 @@ class ConfigError(RefernlpError, ValueError):
 
 class MissingExtraError(RefernlpError, ImportError):
     """An optional dependency (an extra) is needed but not installed."""
+
+
+class RequestError(InputError):
+    """An HTTP request that ``refernlp serve`` refuses: ``status`` is the HTTP status, ``code`` a stable error code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = int(status)
+        self.code = code

@@ -24,6 +24,7 @@ def evaluate_examples(critic: Critic, examples: Sequence[Example]) -> dict[str, 
     cls("transparency", "transparency", TASK_LABELS["transparency"], lambda r: r.transparency.label or "none")
     cls("politeness", "politeness", TASK_LABELS["politeness"], lambda r: r.politeness.label)
     cls("relationship", "relationship", TASK_LABELS["relationship"], lambda r: r.relationship.label)
+    cls("purpose", "purpose", TASK_LABELS["purpose"], lambda r: r.purpose.label if r.purpose is not None else None)
     pairs = [(e.labels["asks_introduction"], r.asks_introduction) for e, r in zip(examples, results) if isinstance(e.labels.get("asks_introduction"), bool)]
     if pairs:
         report["tasks"]["asks_introduction"] = classification_metrics([str(g).lower() for g, _ in pairs], [str(p).lower() for _, p in pairs], ("false", "true"))

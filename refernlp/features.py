@@ -118,12 +118,12 @@ def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits:
         codes = np.frombuffer(norm.encode("ascii"), dtype=np.uint8)
         char_bytes = None
     else:
-        points = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
-        alphabet, inverse = np.unique(points, return_inverse=True)
+        # the sorted alphabet (code point order) and each character's index in it, by str.translate in C
+        alphabet = sorted(set(norm))
         if len(alphabet) > 256:
             return False
-        codes = inverse.astype(np.uint8)
-        encoded = [chr(c).encode("utf-8") for c in alphabet.tolist()]
+        codes = np.frombuffer(norm.translate({ord(c): i for i, c in enumerate(alphabet)}).encode("latin-1"), dtype=np.uint8)
+        encoded = [c.encode("utf-8") for c in alphabet]
         char_bytes = np.zeros((len(alphabet), max(len(e) for e in encoded)), dtype=np.uint32)
         char_len = np.zeros(len(alphabet), dtype=np.int64)
         for i, e in enumerate(encoded):

@@ -10,11 +10,19 @@ from .errors import ModelError
 from .modelio import MANIFEST, LinearModel
 from .schema import ALL_TASKS
 
-#: judgement backends: ``linear`` (n-gram linear models, numpy only) and ``neural``
-#: (the same heads with a frozen sentence embedding appended; needs the neural extra)
-BACKENDS = ("linear", "neural")
-#: sub-directory of a model directory holding a fine-tuned encoder
+#: judgement backends: ``accurate`` (the default: a fine-tuned MiniLM encoder run by
+#: onnxruntime, its heads blended with the linear models), ``fast`` (the n-gram linear
+#: models alone, numpy only) and ``neural`` (models trained by the user with
+#: ``refernlp train --neural/--fine-tune``: a torch encoder at inference; needs the
+#: neural extra; no longer shipped)
+BACKENDS = ("accurate", "fast", "neural")
+DEFAULT_BACKEND = "accurate"
+#: older spellings still accepted
+BACKEND_ALIASES = {"linear": "fast"}
+#: sub-directory of a model directory holding an encoder (ONNX for accurate, safetensors for neural)
 ENCODER_DIR = "encoder"
+#: sub-directory of the shipped models holding the accurate backend's task models
+ACCURATE_DIR = "accurate"
 
 
 def shipped_models_dir() -> Path:
@@ -23,9 +31,16 @@ def shipped_models_dir() -> Path:
 
 
 def check_backend(backend: str) -> str:
+    """The canonical name of ``backend`` (aliases resolved); :class:`ModelError` for an unknown one."""
+    backend = BACKEND_ALIASES.get(backend, backend)
     if backend not in BACKENDS:
         raise ModelError(f"unknown backend {backend!r} (available: {', '.join(BACKENDS)})")
     return backend
+
+
+def shipped_encoder_dir() -> Path:
+    """The accurate backend's shipped ONNX encoder."""
+    return shipped_models_dir() / ENCODER_DIR
 
 
 def tuned_encoder_dir(models_dir: str | os.PathLike[str] | None) -> Path | None:
@@ -38,17 +53,18 @@ def tuned_encoder_dir(models_dir: str | os.PathLike[str] | None) -> Path | None:
     return tuned if tuned.is_dir() else None
 
 
-def load_models(models_dir: str | os.PathLike[str] | None = None, *, backend: str = "linear") -> dict[str, LinearModel]:
+def load_models(models_dir: str | os.PathLike[str] | None = None, *, backend: str = DEFAULT_BACKEND) -> dict[str, LinearModel]:
     """Load the shipped models, replaced task by task by those found in ``models_dir``.
 
     ``models_dir`` may hold any subset of the task directories (``request_type/``,
     ``politeness/``...) or be a single task directory itself. With
-    ``backend="neural"`` the shipped neural classifiers (``models/neural/``) are
-    preferred where they exist.
+    ``backend="accurate"`` the shipped accurate classifiers (``models/accurate/``)
+    are preferred where they exist; ``fast`` and ``neural`` use the shipped
+    linear models for tasks ``models_dir`` does not hold.
     """
-    check_backend(backend)
+    backend = check_backend(backend)
     shipped = shipped_models_dir()
-    neural_dir = shipped / "neural"
+    accurate_dir = shipped / ACCURATE_DIR
     override: dict[str, LinearModel] = {}
     if models_dir is not None:
         root = Path(models_dir)
@@ -63,7 +79,9 @@ def load_models(models_dir: str | os.PathLike[str] | None = None, *, backend: st
             override[m.task] = m
         else:
             for task in ALL_TASKS:
-                if (root / task).is_dir():
+                if backend == "accurate" and (root / ACCURATE_DIR / task).is_dir():
+                    override[task] = LinearModel.load(root / ACCURATE_DIR / task)
+                elif (root / task).is_dir():
                     override[task] = LinearModel.load(root / task)
         if not override:
             raise ModelError(f"{root}: no refernlp models found (expected sub-directories like request_type/ with a {MANIFEST})")
@@ -71,8 +89,8 @@ def load_models(models_dir: str | os.PathLike[str] | None = None, *, backend: st
     for task in ALL_TASKS:
         if task in override:
             models[task] = override[task]
-        elif backend == "neural" and (neural_dir / task / MANIFEST).is_file():
-            models[task] = LinearModel.load(neural_dir / task)
+        elif backend == "accurate" and (accurate_dir / task / MANIFEST).is_file():
+            models[task] = LinearModel.load(accurate_dir / task)
         elif (shipped / task / MANIFEST).is_file():
             models[task] = LinearModel.load(shipped / task)
         else:

@@ -111,10 +111,20 @@ class LinearModel:
             z = z + self.dense.astype(np.float64) @ np.asarray(embedding, dtype=np.float64)
         return probabilities(z)
 
-    def save(self, directory: Path, manifest: Mapping[str, Any]) -> None:
-        """Write weights and manifest (with checksums) into an existing directory."""
+    def save(self, directory: Path, manifest: Mapping[str, Any], *, coef_from: Mapping[str, Any] | None = None) -> None:
+        """Write weights and manifest (with checksums) into an existing directory.
+
+        ``coef_from`` (``{"task", "sha256", "scale"}``) stores no sparse weights:
+        they are the linear model of the same task in the models root
+        (``../../<task>/``, whose weights must have that sha256) times ``scale``.
+        The accurate backend's models use it so the n-gram weights ship once.
+        """
         directory = Path(directory)
-        arrays = {"coef": self.coef.astype(np.float32), "intercept": self.intercept.astype(np.float32)}
+        arrays = {"intercept": self.intercept.astype(np.float32)}
+        if coef_from is None:
+            # float16 when that loses nothing (models from refernlp's training are rounded to it)
+            half = self.coef.astype(np.float16)
+            arrays["coef"] = half if np.array_equal(half.astype(np.float32), self.coef) else self.coef.astype(np.float32)
         if self.dense is not None:
             arrays["dense"] = self.dense.astype(np.float32)
         write_npz(directory / WEIGHTS, arrays)
@@ -122,6 +132,9 @@ class LinearModel:
         full = dict(manifest)
         full.pop("dense_dim", None)
         full.update({"format": FORMAT, "format_version": FORMAT_VERSION, "task": self.task, "labels": list(self.labels), "files": files})
+        full.pop("coef_from", None)
+        if coef_from is not None:
+            full["coef_from"] = dict(coef_from)
         if self.dense is not None:
             full["dense_dim"] = int(self.dense.shape[1])
         write_json(directory / MANIFEST, full)
@@ -198,7 +211,13 @@ class LinearModel:
             if type(dense_dim) is not int or not 1 <= dense_dim <= MAX_DENSE_DIM:
                 raise ModelError(f"{mpath}: 'dense_dim' must be an integer from 1 to {MAX_DENSE_DIM}, got {dense_dim!r}")
             expected["dense"] = (n_rows, dense_dim)
+        base = None
+        if "coef_from" in manifest:
+            base, scale = _coef_base(directory, manifest, mpath, n_rows, n_bits)
+            del expected["coef"]
         arrays = _read_weights(wpath, expected)
+        if base is not None:
+            arrays["coef"] = base.coef * np.float32(scale)
         for name in arrays:
             arrays[name] = arrays[name].astype(np.float32, copy=False)
             if not np.isfinite(arrays[name]).all():
@@ -212,6 +231,25 @@ class LinearModel:
             manifest=manifest,
             dense=arrays.get("dense"),
         )
+
+
+def _coef_base(directory: Path, manifest: Mapping[str, Any], mpath: Path, n_rows: int, n_bits: int) -> tuple["LinearModel", float]:
+    """The linear model whose weights a ``coef_from`` manifest reuses, verified, and the scale."""
+    ref = manifest["coef_from"]
+    if not isinstance(ref, dict) or ref.get("task") != manifest.get("task") or not isinstance(ref.get("sha256"), str) or not _is_real(ref.get("scale")) or ref["scale"] < 0:
+        raise ModelError(f"{mpath}: 'coef_from' must be {{'task': <this task>, 'sha256': <weights sha256>, 'scale': number >= 0}}")
+    base_dir = directory.parent.parent / str(ref["task"])
+    try:
+        base = LinearModel.load(base_dir)
+    except ModelError as exc:
+        raise ModelError(f"{exc} (the accurate {ref['task']} model reuses its n-gram weights)") from None
+    if "coef_from" in base.manifest:
+        raise ModelError(f"{mpath}: 'coef_from' must name a model with its own weights")
+    if base.manifest["files"][WEIGHTS]["sha256"] != ref["sha256"]:
+        raise ModelError(f"{mpath}: built on other {ref['task']} weights than those in {base_dir} (retrain with scripts/train_encoder.py --reuse)")
+    if base.coef.shape != (n_rows, 1 << n_bits):
+        raise ModelError(f"{mpath}: the weights in {base_dir} have another shape")
+    return base, float(ref["scale"])
 
 
 MAX_MANIFEST_BYTES = 16 * 1024**2

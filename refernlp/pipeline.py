@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+import threading
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, LENGTH, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the factories)
-from .components.base import ensure_extensions
+from .components.base import doc_text, ensure_extensions, sentence_bounds, word_hashes
 
 PIPE_NAMES = ("refernlp_sentences", "refernlp_strategies", "refernlp_cues", "refernlp_slots")
 
@@ -37,27 +40,86 @@ def make_nlp(rankers: tuple | None = None) -> Language:
     return nlp
 
 
-@Language.factory("refernlp")
-def make_refernlp(nlp: Language, name: str):
-    """Add every refernlp component to someone else's pipeline in one call: ``nlp.add_pipe("refernlp")``."""
-    components_ = [nlp.create_pipe(n) for n in PIPE_NAMES]
+class RefernlpPipe:
+    """refernlp in someone else's pipeline: the components' results and the whole critique on the Doc.
 
-    def run_all(doc: Doc) -> Doc:
-        for comp in components_:
-            doc = comp(doc)
+    ``doc._.critique`` is the :class:`~refernlp.results.Critique` that
+    :func:`refernlp.critique` returns for ``doc.text`` (the same shared Critic
+    and models, loaded on the first Doc; ``models`` loads another model
+    directory instead), and ``doc._.strategies``, ``doc._.cues``,
+    ``doc._.slots`` and ``doc._.slot_spans`` are those the critique was built
+    from, company and role included. A text the critic refuses (empty, binary,
+    over its length limit) gets ``doc._.critique = None`` and the components'
+    own results.
+    """
+
+    def __init__(self, nlp: Language, name: str, models: str | None = None, relationship: str | None = None, channel: str | None = None) -> None:
+        ensure_extensions()
+        if not Doc.has_extension("critique"):
+            Doc.set_extension("critique", default=None)
+        self.name = name
+        self.models, self.relationship, self.channel = models, relationship, channel
+        self.components = [nlp.create_pipe(n) for n in PIPE_NAMES]
+        self._critic = None
+        self._lock = threading.Lock()
+
+    @property
+    def critic(self):
+        with self._lock:
+            if self._critic is None:
+                from .critic import Critic, default_critic  # lazily: the critic module imports this one
+
+                self._critic = default_critic() if self.models is None else Critic.load(self.models)
+            return self._critic
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .errors import InputError
+
+        doc = self.components[0](doc)  # sentence boundaries on the caller's Doc, as before
+        critic = self.critic
+        try:
+            analysis = critic.analyse(doc.text)
+        except InputError:
+            for comp in self.components[1:]:
+                doc = comp(doc)
+            doc._.critique = None
+            return doc
+        for ext in ("strategies", "cues", "slots", "slot_spans"):
+            setattr(doc._, ext, getattr(analysis.doc._, ext))
+        doc._.critique = critic.critique(analysis, relationship=self.relationship, channel=self.channel)
         return doc
 
-    return run_all
+
+@Language.factory(
+    "refernlp",
+    default_config={"models": None, "relationship": None, "channel": None},
+    assigns=["token.is_sent_start", "doc._.strategies", "doc._.cues", "doc._.slots", "doc._.slot_spans", "doc._.critique"],
+)
+def make_refernlp(nlp: Language, name: str, models: str | None, relationship: str | None, channel: str | None) -> RefernlpPipe:
+    """Add refernlp to someone else's pipeline in one call: ``nlp.add_pipe("refernlp")`` sets ``doc._.critique``.
+
+    Config: ``models`` (a model directory; ``None``: the shipped models),
+    ``relationship`` and ``channel`` (as in :func:`refernlp.critique`).
+    """
+    return RefernlpPipe(nlp, name, models=models, relationship=relationship, channel=channel)
+
+
+_ENGLISH_HASHES = np.array(sorted(word_hashes(_ENGLISH)), dtype=np.uint64)
 
 
 def looks_english(doc: Doc) -> bool | None:
     """``None`` when there are too few words to tell; else whether the draft reads as English."""
-    words = [t for t in doc if t.is_alpha]
+    if not len(doc):
+        return None
+    arr = doc.to_array([IS_ALPHA, LOWER, IDX, LENGTH])
+    words = arr[arr[:, 0] == 1]
     if len(words) < 4:
         return None
-    letters = "".join(t.text for t in words)
-    latin = sum(1 for c in letters if c.isascii()) / max(1, len(letters))
-    func = sum(1 for t in words if t.lower_ in _ENGLISH) / len(words)
+    text = doc_text(doc)
+    letters = "".join([text[a : a + n] for a, n in words[:, 2:4].tolist()])
+    # ASCII characters among the letters, counted in C (str.isascii per character before)
+    latin = len(letters.encode("ascii", "ignore")) / max(1, len(letters))
+    func = int(np.isin(words[:, 1], _ENGLISH_HASHES).sum()) / len(words)
     return latin >= 0.6 and func >= 0.12
 
 
@@ -66,7 +128,8 @@ def doc_cues(doc: Doc) -> dict[str, float]:
     counts: dict[str, float] = {}
     for mark in doc._.strategies or ():
         counts["strat:" + mark.name] = counts.get("strat:" + mark.name, 0.0) + 1.0
-    n_chars = max(1, len(doc.text))
+    text = doc_text(doc)
+    n_chars = max(1, len(text))
     first_ask = None
     for mark in doc._.cues or ():
         counts["cue:" + mark.name] = counts.get("cue:" + mark.name, 0.0) + 1.0
@@ -83,16 +146,28 @@ def doc_cues(doc: Doc) -> dict[str, float]:
         feats["slot:job_id"] = 1.0
     if slots.get("urls"):
         feats["slot:url"] = 1.0
-    length = len(doc.text.strip())
+    length = len(text.strip())
     feats["len:" + ("<100" if length < 100 else "<400" if length < 400 else "<800" if length < 800 else "<1200" if length < 1200 else "1200+")] = 1.0
     if first_ask is not None:
         feats["ask_pos"] = first_ask / n_chars
     else:
         feats["no_ask"] = 1.0
-    n_q = sum(1 for s in doc.sents if s.text.rstrip().endswith("?"))
+    n_q = 0
+    if len(doc):
+        # each sentence's text is its characters in the Doc text (Span.text), read from the token table
+        arr = doc.to_array([IDX, LENGTH]).tolist()
+        for s, e in sentence_bounds(doc):
+            if text[arr[s][0] : arr[e - 1][0] + arr[e - 1][1]].rstrip().endswith("?"):
+                n_q += 1
+    else:
+        n_q = sum(1 for s in doc.sents if s.text.rstrip().endswith("?"))
     feats["questions"] = math.log1p(n_q)
     return feats
 
 
 def doc_words(doc: Doc) -> list[str]:
-    return [t.lower_ for t in doc if not t.is_space]
+    """The lower-cased tokens of a Doc, spaces left out (``Token.lower_``, read in one array call)."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    return [strings[low] for low, sp in doc.to_array([LOWER, IS_SPACE]).tolist() if not sp]

@@ -32,6 +32,17 @@ class Relationship:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """Where the draft will be sent (``schema.CHANNELS``), which decides the length advice."""
+
+    label: str
+    source: str  #: "given" or "inferred"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "source": self.source}
+
+
+@dataclass(frozen=True)
 class Transparency:
     label: str | None  #: None when the draft holds no referral ask
     score: float
@@ -106,6 +117,37 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """One change a rewrite makes to the draft: ``draft[start:end]`` (``before``) becomes ``after``.
+
+    Offsets are character offsets into the draft exactly as given; ``start == end``
+    is an insertion. ``reason`` is the id of the finding the edit answers
+    (``politeness.command``, ``courtesy.no_thanks``...) or ``rewrite.<what>`` for a
+    structural change (``rewrite.blurb``, ``rewrite.two_step``).
+    """
+
+    start: int
+    end: int
+    before: str
+    after: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "before": self.before, "after": self.after, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The one-line answer to "can I send this?": ready when the report shows no error or warning."""
+
+    ready: bool
+    summary: str  #: "ready to send", or "fix 1 thing first" / "fix N things first"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ready": self.ready, "summary": self.summary}
+
+
+@dataclass(frozen=True)
 class Stats:
     words: int
     characters: int
@@ -128,17 +170,26 @@ class Critique:
     slots: Slots
     findings: tuple[Finding, ...]
     stats: Stats
+    #: what the message is for (referral_ask, intro_request, thanks, catch_up...); see schema.PURPOSES
+    purpose: Label | None = None
+    #: the channel whose length advice was applied (given, or inferred from the text)
+    channel: Channel | None = None
+    #: ready to send, or how many things to fix first (see analysis.verdict)
+    verdict: Verdict | None = None
     text: str = field(default="", repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
             "request_type": self.request_type.to_dict(),
+            "purpose": self.purpose.to_dict() if self.purpose is not None else None,
             "relationship": self.relationship.to_dict(),
+            "channel": self.channel.to_dict() if self.channel is not None else None,
             "transparency": self.transparency.to_dict(),
             "politeness": self.politeness.to_dict(),
             "asks_introduction": self.asks_introduction,
             "slots": self.slots.to_dict(),
             "findings": [f.to_dict() for f in self.findings],
             "stats": self.stats.to_dict(),
+            "verdict": self.verdict.to_dict() if self.verdict is not None else None,
         }

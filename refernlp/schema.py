@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: version of the JSON produced by ``Critique.to_dict()``
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 REQUEST_TYPES = ("general", "targeted", "none")
 TRANSPARENCY = ("high", "low")
@@ -59,6 +59,19 @@ NOTABLE_STRATEGIES = frozenset({
 SLOT_NAMES = ("company", "role", "recipient_name", "sender_name", "mutual_contact")
 #: channels of the corpus (``linkedin_note``: a connection-request note)
 CHANNELS = ("linkedin", "linkedin_note", "email", "chat", "sms")
+#: where a reported channel came from (given by the user, or inferred from the text)
+CHANNEL_SOURCES = ("given", "inferred")
+#: channel spellings the CLI offers; "auto" (``None``) means "infer it from the text"
+CHANNEL_CLI: dict[str, str | None] = {
+    "auto": None,
+    "email": "email",
+    "linkedin": "linkedin",
+    "linkedin-note": "linkedin_note",
+    "text": "sms",
+    "chat": "chat",
+}
+#: every spelling accepted from users: the CLI's and the corpus's own
+CHANNEL_ALIASES: dict[str, str | None] = {**CHANNEL_CLI, **{c: c for c in CHANNELS}}
 #: deliberately hard drafts, by kind (corpus label)
 HARD_KINDS = (
     "past_employer_named", "no_refer_word", "company_in_url_only", "job_id_only", "two_companies",
@@ -105,6 +118,7 @@ TASKS: dict[str, Task] = {
         Task("transparency", "transparency", "transparency", tuple(sorted(TRANSPARENCY))),
         Task("politeness", "politeness", "politeness", tuple(sorted(POLITENESS))),
         Task("relationship", "relationship", "relationship", tuple(sorted(RELATIONSHIPS))),
+        Task("purpose", "purpose", "purpose", tuple(sorted(PURPOSES)), "macro_f1"),
         Task("company", "company", "company", metric="f1"),
         Task("role", "role", "role", metric="f1"),
     )
@@ -121,22 +135,41 @@ TASK_LABELS = {n: t.labels for n, t in TASKS.items() if t.is_classifier}
 class LengthPolicy:
     """Length advice, from ``shared/DOMAIN.md``: LinkedIn recruiter data and Boomerang's email study.
 
-    Messages (LinkedIn, chat) are judged in characters: under 400 get about 22%
-    more replies, 800-1,200 about 6% fewer, over 1,200 about 11% fewer. Emails are
-    judged in words: 50-125 words reply best (above 50%). This one range is used
-    by the findings and by the rewriter's length budget alike.
+    Per channel (``length.*`` findings): LinkedIn messages and chat messages are
+    judged in characters: under 400 get about 22% more replies, 800-1,200 about
+    6% fewer, over 1,200 about 11% fewer. Emails are judged in words: 50-125
+    words reply best (above 50%); this one range is used by the findings and by
+    the rewriter's length budget alike. LinkedIn connection notes stop at 300
+    characters (200 on free accounts). Texts (SMS) are long past 400 characters.
     """
 
     message_short: int = 400
     message_long: int = 800
     message_too_long: int = 1200
     email_words: tuple[int, int] = (50, 125)
+    #: LinkedIn connection-request notes: the limit on premium accounts, and on free ones
+    note_limit: int = 300
+    note_free_limit: int = 200
+    #: a text message (SMS) longer than this is long for a text (the LinkedIn "under 400" figure)
+    text_long: int = 400
     #: an ask starting after this share of a message at least ``buried_min_chars`` long is buried
     buried_min_chars: int = 800
     buried_fraction: float = 0.7
 
 
 LENGTH = LengthPolicy()
+
+
+def normalise_channel(value: str | None) -> str | None:
+    """Map a user-given channel (CLI or corpus spelling) to a label; ``None``/"auto" mean "infer it"."""
+    if value is None:
+        return None
+    key = str(value).strip().lower()
+    if key not in CHANNEL_ALIASES:
+        from .errors import InputError
+
+        raise InputError(f"unknown channel {value!r}: use " + ", ".join(CHANNEL_CLI))
+    return CHANNEL_ALIASES[key]
 
 
 def normalise_relationship(value: str | None) -> str | None:

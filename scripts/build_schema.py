@@ -3,7 +3,7 @@
     python scripts/build_schema.py [--check]
 
 The JSON Schema's structure and prose are kept as written; every enumeration
-(request types, relationships, transparency labels and missing elements,
+(request types, purposes, relationships, transparency labels and missing elements,
 politeness labels, severities, the schema version) is taken from the
 vocabulary module, so the two cannot drift. ``--check`` exits 1 when the file
 is stale instead of writing it (``tests/unit/test_schema.py`` does the same).
@@ -30,8 +30,11 @@ def build(current: dict) -> dict:
     props = out["properties"]
     props["schema_version"]["const"] = schema.SCHEMA_VERSION
     props["request_type"]["properties"]["label"]["enum"] = list(schema.REQUEST_TYPES)
+    props["purpose"]["oneOf"][1]["properties"]["label"]["enum"] = list(schema.PURPOSES)
     props["relationship"]["properties"]["label"]["enum"] = list(schema.RELATIONSHIPS)
     props["relationship"]["properties"]["source"]["enum"] = list(schema.RELATIONSHIP_SOURCES)
+    props["channel"]["properties"]["label"]["enum"] = list(schema.CHANNELS)
+    props["channel"]["properties"]["source"]["enum"] = list(schema.CHANNEL_SOURCES)
     props["transparency"]["properties"]["label"]["enum"] = [*schema.TRANSPARENCY, None]
     props["transparency"]["properties"]["missing"]["items"]["enum"] = [*schema.MISSING_TARGETED, *schema.MISSING_GENERAL]
     props["politeness"]["properties"]["label"]["enum"] = list(schema.POLITENESS)

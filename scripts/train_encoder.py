@@ -1,6 +1,6 @@
 """Train the accurate backend (the default): fine-tune all-MiniLM-L6-v2, export to ONNX, fit the blended heads.
 
-    python scripts/train_encoder.py [--work build/encoder] [--models models] [--reuse] [--epochs 4]
+    python scripts/train_encoder.py [--work build/encoder] [--models models] [--reuse] [--epochs 6]
 
 Needs torch (``pip install torch==2.13.0``), the neural and train extras, onnx
 and onnxruntime. Three steps, all seeded:
@@ -85,7 +85,7 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "encoder", help="working directory for the fine-tuned encoder")
     ap.add_argument("--models", type=Path, default=ROOT / "models", help="models directory (linear models read, accurate ones written)")
     ap.add_argument("--data", type=Path, default=ROOT / "data")
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=6, help="fine-tuning epochs (6 chosen on dev: mean dev accuracy 0.923 against 0.919 with 4)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reuse", action="store_true", help="reuse a finished fine-tune in --work made from the same data and settings")

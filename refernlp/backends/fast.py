@@ -7,6 +7,7 @@ from typing import Mapping
 import numpy as np
 from spacy.tokens import Doc
 
+from ..components.base import doc_text
 from ..errors import ModelError
 from ..features import FeatureConfig, text_features
 from ..modelio import LinearModel
@@ -20,6 +21,8 @@ def check_encoder(models: Mapping[str, LinearModel], encoder) -> bool:
     if needs and encoder is None:
         raise ModelError(f"the {', '.join(needs)} model(s) were trained with the neural backend: load them with backend='neural' (--backend neural)")
     for t in needs:
+        if models[t].manifest.get("backend") == "neural" and hasattr(encoder, "session"):  # an ONNX (accurate) encoder
+            raise ModelError(f"the {t} model was trained with the neural backend: load it with backend='neural' (--backend neural)")
         if models[t].dense.shape[1] != encoder.dim:
             raise ModelError(f"the {t} model expects {models[t].dense.shape[1]}-dimensional embeddings, the encoder gives {encoder.dim}")
         emb = (models[t].manifest.get("featurizer") or {}).get("embedding")
@@ -59,7 +62,7 @@ class StackedClassifiers:
     @staticmethod
     def features(doc: Doc, config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
         """The sparse feature row of a processed Doc as (column indices, values)."""
-        row = text_features(doc_words(doc), doc.text, doc_cues(doc), config)
+        row = text_features(doc_words(doc), doc_text(doc), doc_cues(doc), config)
         idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
         val = np.fromiter(row.values(), dtype=np.float64, count=len(row))
         return idx, val

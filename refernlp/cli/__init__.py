@@ -10,14 +10,17 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
+from .batch import batch
 from .config import CONFIG_NAMES, load_cli_config
-from .critique import critique, rewrite, rules
+from .critique import critique, explain, rewrite, rules
+from .options import OneLineErrors
+from .serve import serve
 from .train import evaluate, train
 
 __all__ = ["CONFIG_NAMES", "load_cli_config", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(name="refernlp", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="refernlp")
 def main() -> None:
     """Critique and improve job-referral request messages.
@@ -30,5 +33,5 @@ def main() -> None:
     """
 
 
-for _command in (critique, rewrite, rules, train, evaluate):
+for _command in (critique, rewrite, rules, explain, train, evaluate, serve, batch):
     main.add_command(_command)

@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import ConfigError
 
 CONFIG_NAMES = (".refernlp.toml", "refernlp.toml")
-ALLOWED = ("disable", "max_chars", "fail_on", "models")
+ALLOWED = ("disable", "max_chars", "fail_on", "models", "channel")
 
 
 def load_cli_config(path: str | None) -> dict[str, Any]:
@@ -45,4 +45,11 @@ def read_cli_config(p: Path) -> dict[str, Any]:
         raise ConfigError(f"{p}: unknown setting(s) {sorted(unknown)}; allowed: {sorted(ALLOWED)}")
     if "disable" in data and not (isinstance(data["disable"], list) and all(isinstance(x, str) for x in data["disable"])):
         raise ConfigError(f"{p}: 'disable' must be a list of rule id prefixes")
+    if "channel" in data:
+        from ..schema import normalise_channel
+
+        try:
+            normalise_channel(data["channel"] if isinstance(data["channel"], str) else repr(data["channel"]))
+        except ValueError as exc:
+            raise ConfigError(f"{p}: {exc}") from None
     return data

@@ -9,7 +9,7 @@ from typing import Callable
 import click
 
 from ..errors import ExitCode, RefernlpError
-from ..loading import BACKENDS
+from ..loading import BACKEND_ALIASES, BACKENDS, DEFAULT_BACKEND
 from ..schema import RELATIONSHIP_CLI
 from ..textio import DEFAULT_MAX_CHARS
 
@@ -24,6 +24,37 @@ def fail(msg: str) -> None:
 def exit_on_error(exc: RefernlpError) -> None:
     fail(str(exc))
     sys.exit(ExitCode.USAGE)
+
+
+def usage_line(exc: click.UsageError) -> str:
+    """A click usage error as one ``refernlp: error: ...`` line, with a hint where to look."""
+    msg = " ".join(exc.format_message().split())
+    if msg[:1].isupper() and msg[1:2].islower():
+        msg = msg[0].lower() + msg[1:]
+    path = exc.ctx.command_path if exc.ctx is not None else "refernlp"
+    return f"refernlp: error: {msg.rstrip('.')} (see '{path} --help')"
+
+
+class OneLineErrors(click.Group):
+    """A group whose usage errors, everywhere below it, print one line and exit 2, like every other error."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            no_args = getattr(click.exceptions, "NoArgsIsHelpError", ())
+            # a bare group prints its help, as click does, rather than the help squeezed onto one line
+            click.echo(exc.format_message() if no_args and isinstance(exc, no_args) else usage_line(exc), err=True)
+            sys.exit(ExitCode.USAGE)
+        except click.ClickException as exc:
+            fail(" ".join(exc.format_message().split()))
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            fail("aborted")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
 
 def use_color(flag: bool | None) -> bool:
@@ -59,8 +90,16 @@ def models_option(help: str = "A model directory from `refernlp train`; tasks it
     return click.option("--models", "models_dir", type=click.Path(), help=help)
 
 
-def backend_option(help: str = "neural: add the transformer encoder's judgement (needs refernlp[neural]).") -> Callable:
-    return click.option("--backend", type=click.Choice(BACKENDS), default="linear", show_default=True, help=help)
+BACKEND_HELP = (
+    "accurate: the fine-tuned encoder (onnxruntime) blended with the linear models; "
+    "fast: the linear models alone, several times faster; "
+    "neural: models you trained with `refernlp train --backend neural` (needs refernlp[neural]). "
+    "'linear' is accepted for fast."
+)
+
+
+def backend_option(help: str = BACKEND_HELP, choices: tuple[str, ...] = BACKENDS + tuple(BACKEND_ALIASES), default: str = DEFAULT_BACKEND) -> Callable:
+    return click.option("--backend", type=click.Choice(choices), default=default, show_default=True, help=help)
 
 
 def max_chars_option(default: int | None) -> Callable:

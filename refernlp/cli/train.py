@@ -59,7 +59,7 @@ def _require_train_extra() -> None:
 @data_options
 @click.option("--label-column", help="Column holding TASK's label (default: the refernlp column name).")
 @click.option("--force", is_flag=True, help="Replace an existing --out directory.")
-@backend_option("neural: also train a head on the features plus the all-MiniLM-L6-v2 sentence embedding and blend it with the linear head, weight chosen on out-of-fold predictions (needs refernlp[neural]).")
+@backend_option("fast: linear models (used by every backend for the tasks you train); neural: also train a head on the features plus the all-MiniLM-L6-v2 sentence embedding and blend it with the linear head, weight chosen on out-of-fold predictions (needs refernlp[neural]). The shipped accurate backend is rebuilt with `python scripts/train_encoder.py`.", choices=("fast", "linear", "neural"), default="fast")
 @click.option("--fine-tune", is_flag=True, help="With --backend neural and one classifier task: first fine-tune the whole encoder on the training data (minutes to tens of minutes on a CPU) and save it in OUT/encoder/ (safetensors, about 90 MB); `critique --backend neural --models OUT` uses it.")
 def train(task, data_paths, out_dir, seed, test_size, test_paths, dev_paths, cv, stanford, config_path, data_format, text_column, label_column, force, backend, fine_tune) -> None:
     """Train TASK's model(s) on your labelled data and write a model directory.

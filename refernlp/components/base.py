@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
+import numpy as np
+
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_UPPER, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 
@@ -37,6 +42,93 @@ def ensure_extensions() -> None:
             Doc.set_extension(name, default=default)
 
 
+#: where :func:`doc_text` keeps a Doc's text (a plain string, so ``Doc.to_bytes`` still works)
+TEXT_KEY = "refernlp.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc and cached in ``doc.user_data``.
+
+    ``Doc.text`` joins every token's text in Python on each access (a ``Token``
+    object per token); the components and features read it many times per draft.
+    A Doc's text never changes (retokenising keeps it), so the cache is exact.
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        strings = doc.vocab.strings
+        arr = doc.to_array([ORTH, SPACY]).tolist() if len(doc) else []
+        text = "".join([strings[o] + " " if sp else strings[o] for o, sp in arr])
+        doc.user_data[TEXT_KEY] = text
+    return text
+
+
+def word_hashes(words: Iterable[str]) -> frozenset[int]:
+    """The StringStore hashes of ``words``: compare with ``Doc.to_array(LOWER)`` / ``ORTH`` values."""
+    return frozenset(hash_string(w) for w in words)
+
+
+class TokenTable:
+    """A Doc's token attributes as plain Python lists, read in one ``Doc.to_array`` call.
+
+    Reading ``Token`` attributes creates a Python object per token per access;
+    these lists hold the same values (``lower``/``orth`` are StringStore hashes,
+    the flags are ``Token.is_*``). ``sents`` are the ``(start, end)`` token
+    bounds of ``doc.sents``.
+    """
+
+    __slots__ = ("doc", "n", "text", "lower", "orth", "idx", "length", "is_alpha", "is_space", "is_punct", "is_upper", "spacy", "_sents")
+
+    _ATTRS = [LOWER, ORTH, IDX, LENGTH, IS_ALPHA, IS_SPACE, IS_PUNCT, IS_UPPER, SPACY]
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.n = n = len(doc)
+        self.text = doc_text(doc)
+        if n:
+            cols = doc.to_array(self._ATTRS).T.tolist()
+        else:
+            cols = [[] for _ in self._ATTRS]
+        self.lower, self.orth, self.idx, self.length, self.is_alpha, self.is_space, self.is_punct, self.is_upper, self.spacy = cols
+        self._sents: list[tuple[int, int]] | None = None
+
+    def tok_text(self, i: int) -> str:
+        a = self.idx[i]
+        return self.text[a : a + self.length[i]]
+
+    def lower_(self, i: int) -> str:
+        return self.doc.vocab.strings[self.lower[i]]
+
+    def start_char(self, i: int) -> int:
+        return self.idx[i]
+
+    def end_char(self, end: int) -> int:
+        """The end character of a span whose last token is ``end - 1``."""
+        return self.idx[end - 1] + self.length[end - 1]
+
+    @property
+    def sents(self) -> list[tuple[int, int]]:
+        if self._sents is None:
+            self._sents = sentence_bounds(self.doc)
+        return self._sents
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """The ``(start, end)`` token bounds of ``doc.sents``, read from the SENT_START array.
+
+    Falls back to ``doc.sents`` itself where that could differ (a ``sents`` user
+    hook, or no sentence annotation: ``doc.sents`` raises spaCy's own error).
+    """
+    n = len(doc)
+    if n == 0:
+        return []
+    if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]
+    flags = doc.to_array([SENT_START]).astype(np.int64)
+    starts = (np.flatnonzero(flags[1:] == 1) + 1).tolist()
+    bounds = [0] + starts
+    return list(zip(bounds, starts + [n]))
+
+
 def build_phrase_matcher(nlp: Language, groups: dict[str, Iterable[str]]) -> PhraseMatcher:
     """A case-insensitive PhraseMatcher with one match id per group."""
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -45,6 +137,32 @@ def build_phrase_matcher(nlp: Language, groups: dict[str, Iterable[str]]) -> Phr
         if docs:
             matcher.add(key, docs)
     return matcher
+
+
+def inside_word(doc: Doc, start: int, end: int) -> bool:
+    """True when tokens ``start:end`` begin or end inside a written word.
+
+    The tokenizer splits some contractions into word pieces ("gotta" -> "got" +
+    "ta", "gonna" -> "gon" + "na"); a phrase that matches only a piece ("ta",
+    thanks) is not what the writer wrote.
+    """
+    if start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].is_alpha and doc[start].is_alpha:
+        return True
+    return end < len(doc) and not doc[end - 1].whitespace_ and doc[end - 1].is_alpha and doc[end].is_alpha
+
+
+#: an unfilled template placeholder: ``[Name]``, ``{company}``, ``<Job Title>``, ``____``, ``XXX``
+PLACEHOLDER = re.compile(
+    r"\[(?!(?:at|dot|sic)\])[^\[\]\n]*[A-Za-z][^\[\]\n]{0,40}\](?!\()"
+    r"|\{\{?\s*[A-Za-z][\w .-]{0,40}\}\}?"
+    r"|<(?!(?:a|b|i|p|q|s|u|br|hr|em|li|ol|ul|tr|td|th|h[1-6]|div|span|html|body|head|strong|table|tbody|thead|img|font|pre|code|sup|sub|small|center|meta|link|style|script|title|blockquote|section|article|footer|header|nav|main)\b)[A-Za-z][\w .'-]{0,40}>"
+    r"|_{3,}|\b[Xx]{3,}\b"
+)
+
+
+def placeholder_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the unfilled template placeholders in ``text`` (never HTML tags or markdown links)."""
+    return [m.span() for m in PLACEHOLDER.finditer(text)]
 
 
 def first_word_index(sent_tokens, skip: frozenset[str] = frozenset()) -> int | None:

@@ -7,11 +7,14 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from ..resources import lexicon
-from .base import Mark, build_phrase_matcher, ensure_extensions
+from .base import Mark, build_phrase_matcher, doc_text, ensure_extensions, inside_word, placeholder_spans
 
 ASK_KINDS = ("referral", "keep_in_mind", "introduction", "advice")
-RELATIONSHIP_KINDS = ("reconnect", "met_once", "cold", "mutual", "close")
-OTHER_KINDS = ("resume", "bond", "goal_statement", "location", "level")
+#: ``known``: the sender says they know the recipient already ("we were in the same class"), whoever else is named
+RELATIONSHIP_KINDS = ("reconnect", "met_once", "cold", "mutual", "close", "known")
+#: ``group``: a post addressed to many people ("Hi all"); ``request``: a plain request that is not a referral ask
+#: ("I humbly request", "I was hoping you could")
+OTHER_KINDS = ("resume", "bond", "goal_statement", "location", "level", "group", "request")
 
 
 class CueDetector:
@@ -39,8 +42,11 @@ class CueDetector:
         for match_id, start, end in self.matcher(doc):
             by_kind.setdefault(doc.vocab.strings[match_id], []).append(doc[start:end])
         marks = []
+        holes = placeholder_spans(doc_text(doc))
         for kind, spans in by_kind.items():
             for span in filter_spans(spans):
+                if inside_word(doc, span.start, span.end) or any(a < span.end_char and span.start_char < b for a, b in holes):
+                    continue
                 marks.append(Mark(span.start_char, span.end_char, kind, self.category[kind], "neutral", span.text))
         doc._.cues = sorted(marks)
         return doc

@@ -41,16 +41,31 @@ GREETING_RE = re.compile(
     r"(?:[ \t]*,)?[ \t]+(?P<name>(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Mx|Dra|Sr|Sra)\.?[ \t]+)?[A-Za-z\u00C0-\u024F][\w'\u2019\u00C0-\u024F-]*(?:[ \t]+[A-Z\u00C0-\u00DE][\w'\u2019\u00C0-\u024F-]*)?)",
     re.M,
 )
-NAME = r"[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F'\u2019-]+(?:[ \t]+[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F'\u2019-]+)?"
+NAME = r"[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]*+(?:['\u2019-][A-Za-z\u00C0-\u024F][a-z\u00DF-\u024F]++)*+(?:[ \t]+[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]*+(?:['\u2019-][A-Za-z\u00C0-\u024F][a-z\u00DF-\u024F]++)*+){0,2}"
+#: kept inside a mutual contact's name ("Professor Amadi", "Dr. Sato"); other honorifics are left outside it
+NAME_TITLED = rf"(?:(?:Dr|Prof|Professor)\.?[ \t]+)?{NAME}"
+HONORIFIC = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Herr|Frau|Sir|Madam|Kuya|Ate|Tita|Tito|Tia|Tio|Deacon|Pastor|Lawyer|Uncle|Auntie|Aunty|Brother|Sister|Bhai|Anh|Chị)\.?[ \t]+)?"
+RELATION = (
+    r"(?i:friend|colleague|cousin|brother|sister|manager|teammate|boss|contact|mate|neighbour|neighbor|buddy|pal|mentor|"
+    r"(?:sister|brother|son|daughter|father|mother)-in-law|bil|sil|roommate|flatmate|housemate|classmate|partner|bf|gf|husband|wife|"
+    r"nephew|niece|aunt|auntie|uncle|son|daughter|homegirl|homie|supervisor|former[ \t]+\w+|old[ \t]+\w+|ex-\w+|amiga|amigo|prima|primo|beau-frère|belle-sœur|sœur|frère)"
+)
+YOUR = r"(?i:your|my|our|ur|tu|ton|ta)"
 MUTUAL_RES = [
-    re.compile(rf"(?P<name>{NAME})[ \t]+(?i:suggested|recommended|mentioned|said|told me|gave me|passed|shared|pointed|thought|encouraged|sent me|referred me|put me in touch|connected us|introduced us|was kind enough|kindly)"),
-    re.compile(rf"(?i:through|via)[ \t]+(?i:our[ \t]+)?(?i:mutual[ \t]+(?:friend|contact|connection)[ \t]+)?(?P<name>{NAME})\b"),
-    re.compile(rf"(?i:mutual[ \t]+(?:friend|contact|connection)s?),?[ \t]+(?P<name>{NAME})"),
+    re.compile(rf"{HONORIFIC}(?P<name>{NAME_TITLED})[ \t]+(?i:suggested|recommended|mentioned|said|says|told me|gave me|passed|shared|pointed|thought|encouraged|sent me|referred me|put me in touch|connected us|introduced us|was kind enough|kindly|spoke|advised|was right)"),
+    # "Dean Kovac from Crookes suggested", "Mei Ling from my SMU cohort said"
+    re.compile(rf"{HONORIFIC}(?P<name>{NAME_TITLED})[ \t]+(?i:from|at|of|in)[ \t]+[^.,;!?\n]{{1,40}}?[ \t](?i:suggested|recommended|mentioned|said|says|told me|gave me|passed|pointed|thought|encouraged|sent me|referred me|spoke|advised)\b"),
+    # "Mr. Tom Ogutu, my former colleague at …", "Ravi Menon, who I worked with"
+    re.compile(rf"(?:^|[.!?\n][ \t]*|,[ \t]+){HONORIFIC}(?P<name>{NAME_TITLED}),[ \t]+(?:{YOUR}[ \t]+|who[ \t]+)", re.M),
+    re.compile(rf"(?i:through|via|referred by|recommended by|introduction from|suggestion from|friend of)[ \t]+(?i:our[ \t]+)?(?i:mutual[ \t]+(?:friend|contact|connection|acquaintance)[ \t]+)?{HONORIFIC}(?P<name>{NAME_TITLED})\b"),
+    re.compile(rf"(?i:mutual[ \t]+(?:friend|contact|connection|acquaintance)s?),?[ \t]+{HONORIFIC}(?P<name>{NAME_TITLED})"),
     re.compile(
-        rf"(?i:introduce me to|introduction to|intro to|connect me with|connect me to|put me in touch with|in touch with|introduce us|link me up with|link me with|speak to|talk to|reach out to|introduce me and)[ \t]+"
-        rf"(?:(?i:your|my|our)[ \t]+(?i:friend|colleague|manager|cousin|brother|sister|boss|teammate|contact|mate|old[ \t]+\w+|former[ \t]+\w+)(?:[ \t]*+,)?[ \t]++)?(?P<name>{NAME})"
+        rf"(?i:introduce me to|introducing me to|introduction to|intro me to|intro to|connect me with|connect me to|connected with|put me in touch with|in touch with|introduce us|link me up with|link me in with|link me with|link me w|speak to|talk to|reach out to|introduce me and|presentas a|présenter à)[ \t]+"
+        rf"(?:{YOUR}[ \t]+(?:\w+(?:'s|’s)[ \t]+)?{RELATION}(?:[ \t]*+,)?[ \t]++)?{HONORIFIC}(?P<name>{NAME_TITLED})"
     ),
-    re.compile(rf"(?i:your|my|our)[ \t]+(?i:friend|colleague|cousin|brother|sister|manager|teammate|boss|contact|mate|neighbour|neighbor|buddy|pal|mentor|former[ \t]+\w+|old[ \t]+\w+)(?:[ \t]*+,)?[ \t]++(?P<name>{NAME})"),
+    re.compile(rf"(?:{YOUR}|\b[A-Z][a-z]+(?:'s|’s))[ \t]+(?:\w+(?:'s|’s)[ \t]+)?{RELATION}(?:[ \t]*+,)?[ \t]++{HONORIFIC}(?P<name>{NAME_TITLED})"),
+    # "Kenji gave me ur contact", at the start of a sentence
+    re.compile(rf"(?:^|[.!?][ \t]+)(?P<name>{NAME})[ \t]+(?i:gave me (?:your|ur|u r) (?:number|contact|details|email))", re.M),
 ]
 SELF_INTRO = re.compile(rf"(?i:my name is|my name's|this is|it's|it is)[ \t]+(?P<name>{NAME})(?=[ \t]*[,.!\n(-]|[ \t]+(?i:from|here|and)\b)")
 DASH_NAME = re.compile(r"^[ \t]*+[-\u2013\u2014~]++[ \t]*+(?P<name>[A-Za-z\u00C0-\u024F][\w'\u2019-]*+(?:[ \t]++[A-Z][\w'\u2019.-]*+){0,2})[ \t]*+$")
@@ -85,8 +100,18 @@ def is_job_url(url: str) -> bool:
     return bool(JOB_PATH.search(low)) or any(p.search(url) for p in ATS[:8])
 
 
+#: the reserved example domains (RFC 2606): "example" is never a company; a sub-domain may be ("helixa.example.com")
+RESERVED_HOST = re.compile(r"(?:^|//|\.|^www\.)(?:(?P<slug>[A-Za-z0-9-]{1,63})\.)?example\.(?:com|org|net)\b", re.I)
+
+
 def url_company(text: str, start: int, end: int) -> tuple[int, int] | None:
     url = text[start:end]
+    host = RESERVED_HOST.search(url.split("/", 3)[2] if "://" in url else url.split("/", 1)[0])
+    if host:
+        m = RESERVED_HOST.search(url)
+        if m and m.group("slug") and m.group("slug").lower() not in NOT_COMPANY_SLUGS:
+            return start + m.start("slug"), start + m.end("slug")
+        return None
     for i, pat in enumerate(ATS):
         m = pat.search(url)
         if m and m.group("slug").lower() not in NOT_COMPANY_SLUGS and not m.group("slug").isdigit():

@@ -7,8 +7,13 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .base import TokenTable, word_hashes
+
 _ENDERS = {".", "!", "?", "…", "!!", "??", "?!", "!?", "...", ".."}
 _ABBREV = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "e.g", "i.e", "etc", "jr", "sr", "no", "inc", "ltd", "co"}
+_ABBREV_HASHES = word_hashes(_ABBREV)
+_END_CHARS = frozenset(".!?…")
+_CLOSERS = frozenset({")", '"', "'", "]"})
 
 
 class SentenceSplitter:
@@ -21,19 +26,30 @@ class SentenceSplitter:
         n = len(doc)
         if n == 0:
             return doc
+        # token attributes read in one array call (a Token object per token per
+        # access made this loop the pipeline's second cost); same rules as before
+        tab = TokenTable(doc)
+        text, idx, length, lower, is_space, is_punct = tab.text, tab.idx, tab.length, tab.lower, tab.is_space, tab.is_punct
         starts = [False] * n
         starts[0] = True
-        for i, tok in enumerate(doc[:-1]):
+        # only space and punctuation tokens can end a sentence (every ender is punctuation)
+        for i in [i for i in range(n - 1) if is_space[i] or is_punct[i]]:
+            a = idx[i]
+            tok = text[a : a + length[i]]
             nxt = i + 1
-            if tok.is_space and "\n" in tok.text:
-                starts[nxt] = True
-            elif tok.text in _ENDERS or (tok.text and set(tok.text) <= set(".!?…") and len(tok.text) > 1):
-                prev = doc[i - 1].lower_ if i > 0 else ""
-                if tok.text == "." and prev in _ABBREV:
+            if is_space[i]:
+                if "\n" in tok:
+                    starts[nxt] = True
+                    continue
+            if tok in _ENDERS or (tok and set(tok) <= _END_CHARS and len(tok) > 1):
+                if tok == "." and i > 0 and lower[i - 1] in _ABBREV_HASHES:
                     continue
                 # a run of closing punctuation stays in the sentence it closes
-                if doc[nxt].is_punct and (doc[nxt].text in {")", '"', "'", "]"} or set(doc[nxt].text) <= set(".!?…")):
-                    continue
+                if is_punct[nxt]:
+                    b = idx[nxt]
+                    nt = text[b : b + length[nxt]]
+                    if nt in _CLOSERS or set(nt) <= _END_CHARS:
+                        continue
                 starts[nxt] = True
         # spaCy keeps only a single space as trailing whitespace: any newline is a
         # space token of its own, handled above. Set every boundary in one array

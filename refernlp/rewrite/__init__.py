@@ -1,44 +1,35 @@
-"""Suggested rewrites of a referral request, tuned to the strength of the relationship.
+"""Suggested rewrites that edit the sender's own draft.
 
-The steps, all driven by the critique of the draft
-(:meth:`Critic.analyse <refernlp.critic.Critic.analyse>` reads it once;
-:func:`rewrite_analysis` works from that :class:`~refernlp.analysis.Analysis`):
+A rewrite keeps the draft and changes only what a finding flags, or what a good
+message needs and the draft lacks (:mod:`.plans`):
 
-1. **Facts** (:mod:`.facts`). The request type (targeted, general or none), the
-   relationship (given, or inferred), the slots (company, role, job IDs, links,
-   names, mutual contact), the cues (shared history, compliments, an
-   introduction ask) and the missing transparency elements decide which parts
-   the message needs. Facts come only from the draft, verbatim.
+1. **Fix in place** (:mod:`.edits`). Every sentence no finding flags is kept
+   verbatim. A flagged one is rewritten from its own words: a bare command
+   becomes a hedged question, demands, deadlines, guilt, presumption, sarcasm
+   and grovelling are cut (a clause holding a fact only loses the offending
+   words), swear words go and shouting is lower-cased.
+2. **Add what is missing** where a person would put it: a plain ask when it was
+   only implied, the resume offer after the ask, an easy out and thanks at the
+   end of the body, ``[placeholders]`` for a missing company, role or kind of
+   role, a reconnecting line before the ask of a weak tie.
+3. **Relationship structure**: see :mod:`.plans` (direct; reconnect first or
+   two messages; an introduction through the mutual contact with the note as the
+   blurb, or a cold note that asks for a conversation).
+4. **Purpose and register kept.** A draft whose purpose is not a referral ask is
+   only polished; a draft with no warning or error finding comes back unchanged,
+   "ready to send", with the light touches as optional ``suggestions``. Short
+   channels (texts, chats, connection notes) get short insertions; a connection
+   note stays under 300 characters when the draft was.
 
-2. **Plan** (:mod:`.plans`). Each relationship has its structure, a
-   :class:`~.plans.Plan`: ``strong`` asks up front (``DIRECT``); ``weak``
-   reconnects and gives first, then asks softly (``SOFT``), or splits into a
-   bond-building message now and the ask later (``TWO_STEP``, returned as one
-   :class:`Rewrite` holding both messages; when ``n >= 2`` the two-step plan is
-   always among the weak-tie suggestions); ``second_degree`` asks the mutual
-   contact for an introduction with a blurb to forward (``INTRO``). A draft that
-   itself asks its recipient for an introduction keeps that shape for every
-   relationship. Relationship not given and inferred with confidence below 0.6
-   (or inferred as ``unknown``): one suggestion per relationship, the inferred
-   one first.
+Each :class:`Rewrite` carries its :class:`~refernlp.results.Edit` list against
+the draft as given: applying them (:func:`apply_edits`) gives ``Rewrite.text``.
+Candidates are critiqued with the same critic for their scores. Nothing is
+invented: inserted sentences come from the phrase bank
+(``refernlp/lexicons/phrases.json``, key ``edit``) and the draft's own values.
 
-3. **Realise** (:mod:`.realise`). Every part has several alternatives in the
-   phrase bank; variant *k* takes alternative ``(offset + k) mod len`` of each
-   part (offsets 0 by default, drawn from ``seed`` otherwise). Whatever the
-   draft lacks is a ``[placeholder]``; articles and plurals agree with the
-   inserted values; optional parts give way until the message fits its length
-   budget (under 600 characters).
-
-4. **Rank** (:mod:`.rank`). A few candidates per plan are critiqued in one batch
-   with the same :class:`~refernlp.critic.Critic` and the best ``n`` distinct
-   ones are returned (pairwise token Jaccard below 0.8 where possible).
-
-5. **Reword (optional)** (:mod:`.generator`). With a :class:`Generator`
-   (``--generator PATH``, a local seq2seq or causal language model; needs the
-   ``neural`` extra), the model paraphrases each sentence of the best
-   candidates; a paraphrase survives only if it passes every fact check and
-   the reworded message keeps every judged quality of its source, so a weak
-   model can leave the suggestions as they are but never make them worse.
+With a :class:`Generator` (``--generator PATH``; needs the ``neural`` extra),
+the local model may reword the *inserted* sentences only, one at a time, behind
+the same checks (:mod:`.generator`).
 
 Invalid input is refused exactly as by :meth:`Critic.critique
 <refernlp.critic.Critic.critique>`: :class:`~refernlp.errors.InputError`.
@@ -52,23 +43,25 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis import Analysis, build_critique
 from ..errors import InputError
-from ..resources import lexicon
+from ..results import Edit
 from ..schema import normalise_relationship
-from .facts import BAD_STRATEGIES, build_facts
-from .generator import Generator, reworded
-from .plans import PLANS, Plan, describe_changes, realise_plan
-from .rank import Candidate, cheap, choose, critiques, diverse, jaccard, judge, relationships
-from .realise import Realiser, indefinite_article, phrase_bank_words, template_fields
-from .words import placeholders
+from .compose import compose, resolve_channel_label
+from .edits import apply_edits
+from .facts import BAD_STRATEGIES
+from .generator import Generator
+from .realise import indefinite_article, phrase_bank_words
+from .words import jaccard
 
 if TYPE_CHECKING:
     from ..critic import Critic
 
 __all__ = [
     "BAD_STRATEGIES",
+    "Edit",
     "Generator",
     "Rewrite",
     "Scores",
+    "apply_edits",
     "indefinite_article",
     "jaccard",
     "phrase_bank_words",
@@ -76,9 +69,6 @@ __all__ = [
     "rewrite_analysis",
     "rewrite_with",
 ]
-
-#: variants realised per plan; the most promising few are critiqued
-N_REALISED = 4
 
 
 # --- results ------------------------------------------------------------------
@@ -122,12 +112,15 @@ class Scores(Mapping[str, float]):
 
 @dataclass(frozen=True)
 class Rewrite:
-    """One suggested rewrite: its relationship, text, scores, what changed and what to fill in.
+    """One suggested rewrite: the edited draft, its edits, scores, what changed and what to fill in.
 
+    ``edits`` are :class:`~refernlp.results.Edit` objects against the draft as
+    given; ``apply_edits(draft, rewrite.edits) == rewrite.text``. ``ready`` is
+    true when the draft had no warning or error finding and comes back unchanged;
+    ``suggestions`` then lists optional light touches (edits not applied).
     ``messages`` are the message bodies the text shows: one, or for the
-    two-step plan the message to send now and the one to send later (``text``
-    shows both under their headers, between ``---`` lines). Not part of
-    :meth:`to_dict`; left empty, it is ``(text,)``.
+    two-step plan the message to send now and the one to send later (not part
+    of :meth:`to_dict`).
     """
 
     relationship: str
@@ -136,6 +129,12 @@ class Rewrite:
     changes: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()
     messages: tuple[str, ...] = field(default=(), repr=False)
+    edits: tuple[Edit, ...] = ()
+    plan: str = "direct"
+    purpose: str = "referral_ask"
+    channel: str = "linkedin"
+    ready: bool = False
+    suggestions: tuple[Edit, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.messages:
@@ -144,21 +143,29 @@ class Rewrite:
     def to_dict(self) -> dict[str, Any]:
         return {
             "relationship": self.relationship,
+            "plan": self.plan,
+            "purpose": self.purpose,
+            "channel": self.channel,
+            "ready": self.ready,
             "text": self.text,
             "scores": self.scores.to_dict(),
             "changes": list(self.changes),
             "placeholders": list(self.placeholders),
+            "edits": [e.to_dict() for e in self.edits],
+            "suggestions": [e.to_dict() for e in self.suggestions],
         }
 
 
 # --- entry points ---------------------------------------------------------------
-def _check_args(n: object, seed: object) -> tuple[int, int | None]:
+def _check_args(n: object, seed: object, mutual: object) -> tuple[int, int | None]:
     if isinstance(n, bool) or not isinstance(n, int):
         raise InputError(f"n must be an int, got {type(n).__name__}")
     if n < 1:
         raise InputError(f"n must be at least 1, got {n}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise InputError(f"seed must be an int or None, got {type(seed).__name__}")
+    if mutual is not None and (not isinstance(mutual, str) or not mutual.strip() or len(mutual) > 80 or "\n" in mutual):
+        raise InputError("mutual must be a person's name (a non-empty line of at most 80 characters)")
     return n, seed
 
 
@@ -170,14 +177,17 @@ def rewrite_with(
     n: int = 3,
     seed: int | None = None,
     generator: Generator | None = None,
+    mutual: str | None = None,
+    channel: str | None = None,
 ) -> list[Rewrite]:
     """Up to ``n`` suggested rewrites of ``text`` using a loaded :class:`~refernlp.critic.Critic`.
 
     Shorthand for :func:`rewrite_analysis` on ``critic.analyse(text)``.
     """
-    n, seed = _check_args(n, seed)
+    _check_args(n, seed, mutual)
     normalise_relationship(relationship)
-    return rewrite_analysis(critic, critic.analyse(text), relationship=relationship, n=n, seed=seed, generator=generator)
+    resolve_channel_label(None, channel)
+    return rewrite_analysis(critic, critic.analyse(text), relationship=relationship, n=n, seed=seed, generator=generator, mutual=mutual, channel=channel)
 
 
 def rewrite_analysis(
@@ -188,73 +198,54 @@ def rewrite_analysis(
     n: int = 3,
     seed: int | None = None,
     generator: Generator | None = None,
+    mutual: str | None = None,
+    channel: str | None = None,
 ) -> list[Rewrite]:
     """Up to ``n`` suggested rewrites of an analysed draft (:meth:`~refernlp.critic.Critic.analyse`).
 
-    ``relationship`` (strong, weak, second_degree; None or "unknown" to infer)
-    shapes the message as described in the package docstring. Deterministic for
-    a given input; ``seed`` varies the phrasing. ``generator`` (a loaded
-    :class:`Generator`) adds the local model's paraphrases of the best
-    candidates, checked and ranked like the others. Judging and ranking always
-    use every finding rule, whatever the critic hides from its reports.
+    ``relationship`` (strong, weak, second_degree; None or "unknown" to infer;
+    inferred with confidence below 0.6: one suggestion per relationship).
+    ``mutual`` names the mutual contact of a second-degree draft that names
+    none; ``channel`` (``schema.CHANNEL_CLI`` or ``schema.CHANNELS`` spellings;
+    None to infer). Deterministic for a given input; ``seed`` varies the
+    inserted phrasing. Judging uses every finding rule, whatever the critic
+    hides from its reports.
     """
-    n, seed = _check_args(n, seed)
+    n, seed = _check_args(n, seed, mutual)
     if generator is not None and not isinstance(generator, Generator):
         raise InputError(f"generator must be a refernlp.rewrite.Generator or None, got {type(generator).__name__}")
     crit = build_critique(analysis, normalise_relationship(relationship))
-    facts = build_facts(analysis, crit)
-    rels, multi = relationships(crit)
-    bank = lexicon("phrases")
-    fields = template_fields(facts)
-
-    # realise every variant of every plan, keep the most promising few for the critic
-    shortlist: list[Candidate] = []
-    for rel in rels:
-        for plan in PLANS[rel][:1] if multi else PLANS[rel]:
-            realised = []
-            for k in range(N_REALISED):
-                messages, headers = realise_plan(plan, Realiser(bank, k, seed, fields), facts)
-                cand = Candidate(rel, plan, k, messages, (), headers)
-                cand.changes = describe_changes(facts, rel, plan, cand.text, bank, multi)
-                cand.cheap = cheap(cand, facts)
-                realised.append(cand)
-            realised.sort(key=lambda c: (-c.cheap, c.variant))
-            keep = 3 if multi else (1 if plan is Plan.TWO_STEP else max(n, N_REALISED))
-            shortlist.extend(diverse(realised, keep))
-
-    # rank: one critic batch per relationship (the relationship changes some findings)
-    for rel in rels:
-        group = [c for c in shortlist if c.relationship == rel]
-        for c, (a, cr) in zip(group, critiques(critic, [c.text for c in group], rel)):
-            c.analysis, c.critique = a, cr
-            c.score = judge(c, facts)
-    for i, c in enumerate(shortlist):
-        c.order = i
-    ranked = sorted(shortlist, key=lambda c: (-c.score, c.order))
-    if generator is not None:
-        # reword the best one-message candidates; what survives the checks competes on the same score
-        # (a tie goes to the phrase-bank candidate)
-        best = [c for c in ranked if c.plan is not Plan.TWO_STEP][: max(n, 2)]
-        extra = reworded(generator, critic, facts, analysis.text, best, bank, seed)
-        ranked = sorted(ranked + extra, key=lambda c: (-c.score, c.order, any(c is e for e in extra)))
-
+    chosen = compose(critic, analysis, crit, n=n, seed=seed, mutual=mutual, channel=channel, generator=generator)
     return [
         Rewrite(
             relationship=c.relationship,
             text=c.text,
             scores=Scores(c.critique.politeness.score, c.critique.transparency.score),
             changes=c.changes,
-            placeholders=placeholders(c.text),
+            placeholders=c.placeholders,
             messages=c.messages,
+            edits=c.edits,
+            plan=c.plan.value,
+            purpose=c.purpose,
+            channel=c.channel,
+            ready=c.ready,
+            suggestions=c.suggestions,
         )
-        for c in choose(ranked, rels, n, multi)
+        for c in chosen
     ]
 
 
 def rewrite(
-    text: str, *, relationship: str | None = None, n: int = 3, seed: int | None = None, generator: Generator | None = None
+    text: str,
+    *,
+    relationship: str | None = None,
+    n: int = 3,
+    seed: int | None = None,
+    generator: Generator | None = None,
+    mutual: str | None = None,
+    channel: str | None = None,
 ) -> list[Rewrite]:
     """Suggested rewrites of ``text`` with the shipped models: ``rewrite(draft, relationship="weak")``."""
     from ..critic import default_critic
 
-    return rewrite_with(default_critic(), text, relationship=relationship, n=n, seed=seed, generator=generator)
+    return rewrite_with(default_critic(), text, relationship=relationship, n=n, seed=seed, generator=generator, mutual=mutual, channel=channel)

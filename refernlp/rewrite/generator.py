@@ -1,16 +1,17 @@
-"""Rewording (optional): a local language model paraphrases the best candidates.
+"""Rewording (optional): a local language model paraphrases the sentences a rewrite inserted.
 
 With a :class:`Generator` (``--generator PATH``, a local seq2seq or causal
 language model; needs the ``neural`` extra, and torch and transformers are
-imported only then), the model proposes paraphrases of each sentence of the
-best candidates (beam search, or sampling under ``seed``). A paraphrase is used
+imported only then), the model proposes paraphrases of each sentence the
+rewrite *inserted* from the phrase bank (the sender's own sentences are never
+reworded), beam search or sampling under ``seed``. A paraphrase is used
 only where it keeps every slot and placeholder of its sentence verbatim,
 invents no capitalised word or number, leaves no template field or doubled
 word and keeps a question a question (:func:`reworded_ok`); the reworded
 message must then keep, by the critic's judgement, the request type,
 politeness, high transparency, the introduction ask and the place of the ask
-and of the bond-building element, with no more findings. Survivors are scored
-and ranked with the rest (:func:`reworded`), so a weak model can leave the
+and of the bond-building element, with no more findings; only then does it
+replace its source (:func:`reworded`), so a weak model can leave the
 suggestions as they are but never make them worse.
 """
 
@@ -19,15 +20,17 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..analysis import build_critique
 from ..errors import MissingExtraError, ModelError
-from .facts import BAD_STRATEGIES, Facts
-from .rank import Candidate, cheap, critiques, judge
+from ..results import Edit
+from .edits import apply_edits
+from .facts import BAD_STRATEGIES
 from .realise import phrase_bank_words
-from .words import PLACEHOLDER, WORD, doubled, placeholders
+from .words import PLACEHOLDER, WORD, doubled
 
 if TYPE_CHECKING:
     from ..critic import Critic
@@ -178,7 +181,7 @@ def segments(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def reworded_ok(src: str, new: str, facts: Facts, allowed: set[str]) -> bool:
+def reworded_ok(src: str, new: str, values: Sequence[str], allowed: set[str]) -> bool:
     """The per-sentence fact checks: slots and placeholders kept, nothing invented, no template leftovers."""
     new = new.strip()
     src_words, new_words = WORD.findall(src), WORD.findall(new)
@@ -193,7 +196,7 @@ def reworded_ok(src: str, new: str, facts: Facts, allowed: set[str]) -> bool:
     holes_src, holes_new = set(PLACEHOLDER.findall(src)), set(PLACEHOLDER.findall(new))
     if holes_src != holes_new or "[" in PLACEHOLDER.sub("", new) or "]" in PLACEHOLDER.sub("", new):
         return False
-    if any(v in src and v not in new for v in facts.slot_values):
+    if any(v in src and v not in new for v in values):
         return False
     if _REFERRAL_ASK.search(new) and not _REFERRAL_ASK.search(src):
         return False
@@ -245,43 +248,37 @@ def _no_worse(new: Any, old: Any, new_doc: Any, old_doc: Any) -> bool:
     return not (osent is not None and osent < 3 and (nsent is None or nsent >= 3))
 
 
-def reworded(
-    generator: Generator, critic: Critic, facts: Facts, draft: str, sources: list[Candidate], bank: Mapping[str, Any],
-    seed: int | None,
-) -> list[Candidate]:
-    """Paraphrased versions of the one-message candidates ``sources`` that pass every check, scored like the rest."""
-    allowed = phrase_bank_words(bank) | {w.lower() for w in WORD.findall(draft)}
-    cut = [segments(c.text) for c in sources]
-    todo = list(dict.fromkeys(piece for segs in cut for piece, reword in segs if reword))
+def reworded(generator: Generator, critic: Critic, analysis: Any, cands: list[Any]) -> list[Any]:
+    """The candidates, each with its inserted sentences reworded where every check passes.
+
+    A reworded candidate replaces its source only when, by the critic's
+    judgement, it is no worse (:func:`_no_worse`); otherwise the source stays.
+    """
+    draft = analysis.text
+    allowed = phrase_bank_words() | {w.lower() for w in WORD.findall(draft)}
+    sl = analysis.doc._.slot_spans
+    values = tuple(draft[a:b] for a, b in [sl[k] for k in ("company", "role", "recipient_name", "sender_name", "mutual_contact") if sl.get(k)] + list(sl["job_ids"]) + list(sl["urls"]))
+    todo = list(dict.fromkeys(e.after.strip(" .") if e.after.startswith(". ") else e.after.strip() for c in cands for e in c.edits if e.start == e.end and e.reason.split(".")[0] in {"courtesy", "targeted", "ask", "relationship", "transparency"}))
+    todo = [t for t in todo if t and "\n" not in t and len(WORD.findall(t)) >= 4]
     if not todo:
-        return []
-    options = dict(zip(todo, generator.paraphrase(todo, seed=seed)))
-    fresh: list[Candidate] = []
-    seen = {c.text for c in sources}
-    for c, segs in zip(sources, cut):
-        for i in range(generator.num_candidates):
-            pieces = []
-            for piece, reword in segs:
-                good = [o for o in options.get(piece, []) if reword and reworded_ok(piece, o, facts, allowed)] if reword else []
-                pieces.append(good[i % len(good)].strip() if good else piece)
-            text = "".join(pieces)
-            if text in seen or any(v not in text for v in facts.slot_values if v in c.text):
-                continue
-            if set(placeholders(text)) != set(placeholders(c.text)) or "{" in text or "}" in text:
-                continue
-            seen.add(text)
-            note = bank["changes"]["paraphrased"]
-            fresh.append(Candidate(c.relationship, c.plan, c.variant, (text,), (*c.changes, note), order=c.order))
-    kept: list[Candidate] = []
-    for rel in dict.fromkeys(c.relationship for c in fresh):
-        group = [c for c in fresh if c.relationship == rel]
-        for c, (analysis, cr) in zip(group, critiques(critic, [c.text for c in group], rel)):
-            src = next(s for s in sources if s.relationship == c.relationship and s.plan == c.plan and s.variant == c.variant)
-            src_doc = (src.analysis or critic.analyse(src.text)).doc
-            if not _no_worse(cr, src.critique, analysis.doc, src_doc):
-                continue
-            c.analysis, c.critique = analysis, cr
-            c.cheap = cheap(c, facts)
-            c.score = judge(c, facts)
-            kept.append(c)
-    return kept
+        return cands
+    options = dict(zip(todo, generator.paraphrase(todo)))
+    out = []
+    for c in cands:
+        new_edits = []
+        for e in c.edits:
+            src = e.after.strip(" .") if e.after.startswith(". ") else e.after.strip()
+            good = [o for o in options.get(src, []) if reworded_ok(src, o, values, allowed)]
+            new_edits.append(Edit(e.start, e.end, e.before, e.after.replace(src, good[0].strip()), e.reason) if good else e)
+        if new_edits == list(c.edits):
+            out.append(c)
+            continue
+        text = apply_edits(draft, new_edits)
+        old_a, new_a = critic.analyse_many([c.text, text])
+        old_c, new_c = build_critique(old_a, c.relationship), build_critique(new_a, c.relationship)
+        if _no_worse(new_c, old_c, new_a.doc, old_a.doc):
+            c.edits, c.text = tuple(new_edits), text
+            c.messages = (text,) if len(c.messages) == 1 else c.messages
+            c.changes = (*c.changes, "Reworded the added sentences with your local language model; every name, number and link was checked.")
+        out.append(c)
+    return out

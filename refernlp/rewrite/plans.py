@@ -1,304 +1,437 @@
-"""Plans: the structure of a message for each relationship, as a typed :class:`Plan`.
+"""Plans: which edits a rewrite makes to the draft, for each relationship and purpose.
 
-* ``strong`` (:attr:`Plan.DIRECT`): the ask up front (company, role, job ID or
-  link), one line on fit taken from the draft, an offer of a resume or a
-  ready-to-forward blurb, an easy out, thanks. General requests give an
-  overview of the roles wanted (role or field, level, location or remote) and
-  ask to be kept in mind.
-* ``weak`` (:attr:`Plan.SOFT`): reconnect (reusing any shared history in the
-  draft; never claiming history with someone the draft says the sender has not
-  met), give first (a compliment, an offer to help), then the goal stated
-  plainly (the company, role and job ID, and that a referral is hoped for once
-  they have talked) with a soft ask for a short chat, and an offer of the
-  resume. A second plan, the **two-step plan** (:attr:`Plan.TWO_STEP`), is
-  realised as two message bodies, a bond-building note to send now and the ask
-  to send once they have replied; it is returned as *one* rewrite whose text
-  shows both, headed ``First message, to send now:`` and ``Second message, to
-  send later, once they've replied:`` and separated by a ``---`` line
-  (:func:`join_messages`). One rewrite per plan keeps ``n`` counting
-  suggestions and keeps the two halves together in the CLI and in JSON.
-* ``second_degree`` (:attr:`Plan.INTRO`): a message to the mutual contact
-  (``[mutual contact]`` when the draft names none) that states the goal
-  plainly (the company, the role and job ID, that the sender is applying and
-  hopes for a referral once introduced; for general requests, the roles wanted
-  and a request to keep them in mind), asks whether they know the target
-  person well and would introduce them, offers the resume, plus a short
-  forwardable blurb in the sender's voice that holds the job link (the link
-  appears once). It never asks the stranger for a referral.
-* A draft that itself asks its recipient for an introduction keeps that shape
-  for every relationship: the recipient is the one who can introduce.
+Every plan starts from the same in-place fixes (:mod:`.edits`): flagged
+sentences rewritten, nothing else touched. Then, for a referral ask:
+
+* ``strong`` (:attr:`Plan.DIRECT`): the draft's own ask, made plain if it was
+  only implied; what is missing is inserted where a person would put it (the
+  resume offer after the ask, an easy out and thanks at the end of the body,
+  ``[placeholders]`` for a missing company, role or kind of role).
+* ``weak`` (:attr:`Plan.SOFT`): the same, plus a reconnecting line before the
+  ask when the draft has none (a ``[placeholder]`` to fill, never invented
+  history). :attr:`Plan.TWO_STEP` splits the draft into the bond-building part
+  to send now and the ask to send once they have replied.
+* ``second_degree``: with a mutual contact (named in the draft or given as
+  ``mutual``) and a draft to the stranger, :attr:`Plan.INTRO` writes to the
+  mutual contact asking whether they know the person well and would introduce
+  the sender, with the sender's own note (its referral ask turned into a request
+  for a short chat) as the blurb to forward. Without one, :attr:`Plan.COLD`
+  keeps the note to the stranger and asks for a conversation, not a referral.
+  A draft that asks its recipient for an introduction keeps its recipient.
+
+A draft whose purpose is not a referral ask is only polished in place
+(:attr:`Plan.POLISH`); one with no warning or error finding comes back as it is
+(:attr:`Plan.KEEP`, "ready to send").
 """
 
 from __future__ import annotations
 
+import random
 import re
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Mapping
 
-from .facts import Facts
-from .realise import Message, Part, Realiser, first_name, fit_budget
-from .words import TITLE, WORD, placeholders
+from ..results import Edit
+from .edits import FIX_REASONS, Layout, apply_edits, clauses, delete_sentence, edit, sentence_edits, valid_edits
+from .realise import first_name, indefinite_article  # noqa: F401  (indefinite_article re-exported)
+
+_THANKS = re.compile(r"\s*(?:thanks|thank you|many thanks|cheers|thx|ty|appreciate)", re.IGNORECASE)
+_REFER = re.compile(r"(?i)\brefer(?:\b|ral|ring|red|s\b)")
+#: the draft's own reconnecting line (the bond detector may miss it; no placeholder is added then)
+_OWN_BOND = re.compile(
+    r"(?i)\bhope (?:you've|you’ve|you have|you're|you’re|you are|all is|things are|life is|you|the)\b|\bwe met\b|\bbeen (?:a while|ages|forever|too long|so long)|"
+    r"\blong time\b|\bcongrat|\bsince (?:we|our|that|the)\b|\bremember me\b|\bwe (?:worked|studied|were)\b"
+)
+#: the draft names a kind of work itself (the role reader may miss it; no placeholder is added then)
+_NAMES_KIND = re.compile(r"(?i)\b(?:roles?|positions?|jobs?|vacanc(?:y|ies)|openings? (?:in|for)|work (?:in|as)|posts?)\b")
+#: sentence starts that are capitalised when a sentence is inserted before them (never a name or a brand)
+_COMMON_START = frozenset(
+    "could would can will i i'm i've i'd is are do does did any if my we so and but just please hope it it's "
+    "this that there the a an have has would've no yes".split()
+)
+ASK_CUES = frozenset({"referral", "keep_in_mind", "introduction"})
+#: purposes that carry a referral ask (schema.PURPOSES); every other purpose is only polished
+ASK_PURPOSES = frozenset({"referral_ask", "intro_request"})
+SHORT_CHANNELS = frozenset({"sms", "chat", "linkedin_note"})
+_ROLE_NOUNS = {"role", "position", "opening", "job", "vacancy", "post", "spot", "opportunity", "internship", "placement"}
 
 
 class Plan(Enum):
     """How a rewrite is structured."""
 
-    DIRECT = "direct"  #: strong tie: the ask up front
-    SOFT = "soft"  #: weak tie: reconnect and give first, then a soft ask
-    TWO_STEP = "two_step"  #: weak tie: a bond-building message now, the ask in a second message later
-    INTRO = "intro"  #: second degree: ask the mutual contact for an introduction, with a blurb to forward
+    KEEP = "keep"  #: ready to send: the draft unchanged
+    POLISH = "polish"  #: not a referral ask: flagged phrases fixed in place, nothing added
+    DIRECT = "direct"  #: strong tie: the ask plain and easy to grant
+    SOFT = "soft"  #: weak tie: a reconnecting line before the ask
+    TWO_STEP = "two_step"  #: weak tie: the bond-building part now, the ask later
+    INTRO = "intro"  #: second degree: ask the mutual contact for an introduction, the note as the blurb
+    COLD = "cold"  #: second degree, no mutual contact: the note asks for a conversation
 
 
 #: the plans of each relationship, the default first
 PLANS: Mapping[str, tuple[Plan, ...]] = {
     "strong": (Plan.DIRECT,),
     "weak": (Plan.SOFT, Plan.TWO_STEP),
-    "second_degree": (Plan.INTRO,),
+    "second_degree": (Plan.INTRO, Plan.COLD),
 }
-_EASY_OUTS = {"targeted": "easy_out", "general": "easy_out_general", "none": "easy_out_none"}
 
 
-def join_messages(messages: tuple[str, ...], headers: tuple[str, ...] = ()) -> str:
-    """The text shown for a plan: one message as it is; several, each under its header, between ``---`` lines."""
-    if not headers:
-        return "\n\n---\n\n".join(messages)
-    return "\n\n---\n\n".join(f"{h}\n\n{m}" for h, m in zip(headers, messages, strict=True))
+@dataclass
+class Draft:
+    """A draft as the plans need it: text, layout, marks, facts and the protected fact spans."""
+
+    text: str
+    doc: Any
+    lay: Layout
+    rtype: str
+    purpose: str
+    channel: str
+    findings: tuple[Any, ...]
+    marks: tuple[Any, ...]  #: impolite strategy matches
+    cues: tuple[Any, ...]
+    protect: tuple[tuple[int, int], ...]
+    values: Mapping[str, Any]  #: company, role, job_ids, urls, sender, target, mutual, intro
+    bank: Mapping[str, Any]
+    variant: int = 0
+    seed: int | None = None
+    finding_ids: frozenset[str] = field(default=frozenset())
+
+    def pick(self, key: str, **fill: str) -> str:
+        node = self.bank["edit"][key]
+        offset = 0 if self.seed is None else random.Random(f"{self.seed}:{key}").randrange(len(node))
+        return node[(offset + self.variant) % len(node)].format(**fill)
+
+    @property
+    def short(self) -> bool:
+        return self.channel in SHORT_CHANNELS
+
+    def asks(self, names: frozenset[str] = ASK_CUES) -> list[tuple[int, int]]:
+        """Body sentences holding an ask cue, in order."""
+        out = []
+        for m in self.cues:
+            if m.name in names:
+                sent = self.lay.sentence_at(m.start)
+                if sent and sent not in out:
+                    out.append(sent)
+        return out
 
 
-def realise_plan(plan: Plan, r: Realiser, facts: Facts) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The message bodies of ``plan`` in variant ``r``, and their headers (none for a one-message plan)."""
-    if plan is Plan.TWO_STEP:
-        first, second = _weak_two_step(r, facts)
-        headers = (r.pick("weak.two_step.header_now"), r.pick("weak.two_step.header_later"))
-        return (fit_budget(first, facts), fit_budget(second, facts)), headers
-    if plan is Plan.DIRECT:
-        msg = _second_degree(r, facts, direct=True) if facts.intro else _strong(r, facts)
-    elif plan is Plan.SOFT:
-        msg = _weak(r, facts)
-    else:
-        msg = _second_degree(r, facts)
-    return (fit_budget(msg, facts),), ()
+def role_np(role: str | None) -> str:
+    if not role:
+        return "the role"
+    last = role.split()[-1].lower().strip(".,")
+    return f"the {role}" if last in _ROLE_NOUNS else f"the {role} role"
 
 
-# --- the parts -------------------------------------------------------------------------------
-def _greeting(r: Realiser, facts: Facts, name: str | None = None) -> str:
-    who = name or r.fields["name"]
-    formal = facts.formal or bool(TITLE.match(who))
-    return r.pick("greeting.formal" if formal else "greeting.default", name=who)
+@dataclass(frozen=True)
+class Insert:
+    """A sentence to add: after the sentence ending at ``at``, or (``before``) before the one starting there."""
+
+    at: int
+    piece: str
+    reason: str
+    before: bool = False
 
 
-def _fit(r: Realiser, facts: Facts, drop: int) -> Part:
-    return Part(facts.fit, drop) if facts.fit else Part(r.pick("fit_missing"), drop)
+def _before_sentence(d: Draft, at: int, piece: str, reason: str) -> Insert:
+    return Insert(at, piece, reason, True)
 
 
-def _give(r: Realiser, facts: Facts) -> list[Part]:
-    """Give before asking: a compliment and an offer to help; one of them is never dropped."""
-    compliment = facts.compliment or r.pick("weak.compliment")
-    offer = r.pick("weak.offer_help")
-    if facts.compliment or r.k % 2 == 0:
-        return [Part(compliment), Part(offer, 2)]
-    return [Part(offer), Part(compliment, 2)]
+def _after(d: Draft, at: int, piece: str, reason: str) -> Insert:
+    return Insert(at, piece, reason)
 
 
-def _reconnect(r: Realiser, facts: Facts) -> list[Part]:
-    """Reconnect with the shared history of the draft; never invent history with a stranger."""
-    hoped = any(s and "hope" in s.lower() for s in (facts.history, facts.compliment, facts.cold_line))
-    tail = [] if hoped else [Part(r.pick("weak.hope_tail"), 3)]
-    if facts.history:
-        return [Part(facts.history)] + tail
-    if facts.cold:
-        return ([Part(facts.cold_line, 1)] if facts.cold_line else []) + [Part(r.pick("weak.hope_tail"))]
-    return [Part(r.pick("weak.reconnect_short" if hoped else "weak.reconnect"))]
+def _bare_greeting(d: Draft, at: int) -> bool:
+    """Whether ``at`` follows a greeting with no punctuation ("hey can u..."), on the same line."""
+    g = d.lay.greeting
+    return bool(g) and at == d.lay.body_start and g[-1:].isalpha()
 
 
-def _mutual_note(r: Realiser, facts: Facts) -> list[Part]:
-    """Keep the mutual contact named in the draft (their own sentence when it is clean)."""
-    if not facts.mutual or facts.intro or (facts.history and facts.mutual in facts.history):
-        return []
-    return [Part(r.pick("mutual_note", mutual=facts.mutual), 1)]
+def place(d: Draft, edits: list[Edit], inserts: list[Insert]) -> list[Edit]:
+    """The inserts as edits, glued to the edited text around them.
 
-
-def _sign(r: Realiser, facts: Facts) -> tuple[str, str | None]:
-    return r.pick("signoff"), facts.sender
-
-
-# --- the messages ------------------------------------------------------------------------------
-def _strong(r: Realiser, facts: Facts) -> Message:
-    opener = Part(r.pick("opener"), 3)
-    if facts.history and facts.mutual and facts.mutual in facts.history:
-        # the draft's own sentence naming the mutual contact; a short note keeps the name when trimmed
-        context = [Part(facts.history, 2, r.pick("mutual_note", mutual=facts.mutual))]
-    else:
-        context = _mutual_note(r, facts)
-    if facts.rtype == "targeted":
-        link = [Part(r.pick("link"), 0 if facts.urls else 2)] if (facts.urls or not facts.job_ids) else []
-        paras = [
-            [opener, Part(r.pick("strong.targeted.ask")), *link],
-            [*context, _fit(r, facts, 1), Part(r.pick("strong.targeted.offer"), 1)],
-            [Part(r.pick("easy_out")), Part(r.pick("thanks"))],
-        ]
-    elif facts.rtype == "general":
-        paras = [
-            [opener, Part(r.pick("strong.general.ask"))],
-            [*context, _fit(r, facts, 1), Part(r.pick("strong.general.offer"), 2)],
-            [Part(r.pick("easy_out_general"), 1, r.pick("easy_out_short")), Part(r.pick("thanks"))],
-        ]
-    else:
-        first = [Part(facts.history)] if facts.history else [Part(r.pick("weak.hope_tail"))]
-        paras = [
-            first + [p for p in context if p.text != facts.history],
-            [Part(facts.fit or "", 2), Part(r.pick("none.topic_ask")), Part(r.pick("easy_out_none"), 1), Part(r.pick("thanks"))],
-        ]
-    return Message(_greeting(r, facts), paras, *_sign(r, facts))
-
-
-def _weak_ask(r: Realiser, facts: Facts) -> list[Part]:
-    if facts.rtype == "targeted":
-        link = [Part(r.pick("link"))] if facts.urls else []
-        # the goal stated plainly (role, company, job ID, a referral once they have talked), then the soft ask
-        return [Part(r.pick("weak.targeted.soft_ask")), Part(facts.fit or "", 2), Part(r.pick("weak.targeted.offer"), 1, r.pick("resume_short")), *link]
-    if facts.rtype == "general":
-        return [Part(r.pick("weak.general.soft_ask")), Part(facts.fit or "", 2), Part(r.pick("weak.general.soft_keep"))]
-    return [Part(r.pick("none.topic_ask"))]
-
-
-def _weak(r: Realiser, facts: Facts) -> Message:
-    if facts.intro:
-        return _second_degree(r, facts, bond=True)
-    paras = [
-        [*_reconnect(r, facts), *_mutual_note(r, facts), *_give(r, facts)],
-        _weak_ask(r, facts),
-        [Part(r.pick(_EASY_OUTS[facts.rtype]), 1, r.pick("easy_out_short")), Part(r.pick("thanks"))],
-    ]
-    return Message(_greeting(r, facts), paras, *_sign(r, facts))
-
-
-def _weak_two_step(r: Realiser, facts: Facts) -> tuple[Message, Message]:
-    first = Message(
-        _greeting(r, facts),
-        [[*_reconnect(r, facts), *_mutual_note(r, facts), *_give(r, facts), Part(r.pick("weak.two_step.bond_close"))]],
-        *_sign(r, facts),
-    )
-    later = Realiser(r.bank, r.k + 1, r.seed, r.fields)  # another greeting and sign-off the second time
-    if facts.intro:
-        second = _second_degree(later, facts)
-        second.paragraphs[0].insert(0, Part(later.pick("weak.two_step.followup_open"), 1))
-        return first, second
-    if facts.rtype == "targeted":
-        link = [Part(later.pick("link"), 0 if facts.urls else 2)] if (facts.urls or not facts.job_ids) else []
-        ask = [Part(later.pick("strong.targeted.ask")), *link]
-        more = [_fit(later, facts, 1), Part(later.pick("strong.targeted.offer"), 1)]
-        out = Part(later.pick("easy_out"))
-    elif facts.rtype == "general":
-        ask = [Part(later.pick("strong.general.ask"))]
-        more = [_fit(later, facts, 2), Part(later.pick("strong.general.offer"), 2)]
-        out = Part(later.pick("easy_out_general"), 1, later.pick("easy_out_short"))
-    else:
-        ask, more, out = [Part(later.pick("none.topic_ask"))], [], Part("")
-    second = Message(
-        _greeting(later, facts),
-        [[Part(later.pick("weak.two_step.followup_open"), 1), *ask], more, [out, Part(later.pick("thanks"))]],
-        *_sign(later, facts),
-    )
-    return first, second
-
-
-def _second_degree(r: Realiser, facts: Facts, bond: bool = False, direct: bool = False) -> Message:
-    """Ask the mutual contact for an introduction, with a blurb to forward.
-
-    ``bond`` reconnects and gives first (a weak tie); ``direct`` asks at once (a strong tie).
+    An insert at an offset an edit replaces moves to the edit's end; after an
+    open sentence (no closing mark) a full stop is added first.
     """
-    kind = facts.rtype if facts.rtype in {"targeted", "general"} else "none"
-    via = r.pick("second_degree.via", strip=False) if (facts.mutual and not facts.intro) else ""
-    blurb_link = r.pick("second_degree.blurb_link", strip=False) if (kind == "targeted" and facts.urls) else ""
-    fit = (facts.fit or r.pick("fit_missing")) if kind != "none" else (facts.fit or "")
+    out: list[Edit] = []
+    last_at, last_text = -1, ""
+    for ins in inserts:
+        at = ins.at
+        for x in edits:
+            if x.start < at < x.end or (not ins.before and x.start < at == x.end) or (ins.before and x.start == at < x.end and x.before):
+                at = x.end if not ins.before else x.start
+        if ins.before:
+            nxt = d.text[at : at + 1]
+            piece = ins.piece
+            if _bare_greeting(d, at) and nxt.isalpha():
+                g0 = len(d.text[:at].rstrip())
+                out.append(edit(d.text, g0, g0, ", " + piece[0].lower() + piece[1:], ins.reason))
+                continue
+            if d.lay.greeting and at == d.lay.body_start and d.lay.greeting[-1:] == "," and "\n" not in d.text[d.lay.body_start - 2 : at]:
+                piece = piece[0].lower() + piece[1:]  # "Hi Tom, hope you've been well! ..."
+            guarded = any(a <= at < b for a, b in d.protect)
+            if nxt.isalpha() and nxt.islower() and not guarded and re.match(r"[a-z]+\b", d.text[at : at + 12]) and d.text[at : at + 12].split()[0].lower() in _COMMON_START:
+                out.append(edit(d.text, at, at + 1, piece + " " + nxt.upper(), ins.reason))
+            else:
+                out.append(edit(d.text, at, at, piece + " ", ins.reason))
+            continue
+        prev = last_text if at == last_at else apply_edits(d.text[:at], valid_edits(x for x in edits if x.end <= at)).rstrip()
+        glue = ". " if prev and (prev[-1].isalnum() or prev[-1] in ")”\"'’]") and not prev.endswith("]") else " "
+        if prev and prev[-1] == "]":
+            glue = " "
+        out.append(edit(d.text, at, at, glue + ins.piece, ins.reason))
+        last_at, last_text = at, ins.piece
+    return out
 
-    def blurb(full: bool) -> str:
-        """The note to forward; the short one (no line on fit) stands in when over budget."""
-        path = f"second_degree.{kind}.blurb" if (full or kind == "none") else f"second_degree.short.{kind}_blurb"
-        text = r.pick(path, via=via, fit=fit if full else "", blurb_link=blurb_link)
-        return "“" + re.sub(r"\s{2,}", " ", text).strip() + "”"
 
-    # the hint keeps the request what it was (a referral goal, openings to keep in mind), said to the mutual contact
-    # (shorter wordings of this and of the easy out, the offer and the lead stand in when over budget)
-    hint = [Part(r.pick(f"second_degree.{kind}.hint"), 1, r.pick(f"second_degree.short.{kind}_hint"))] if kind != "none" else []
-    if bond:
-        give = _give(r, facts)
-        first = [*_reconnect(r, facts), Part(give[0].text, 1), *give[1:]]
+def _new_text(edits: list[Edit], s: int, e: int, text: str) -> str:
+    """The text of ``text[s:e]`` after the edits inside it."""
+    inside = [x for x in edits if s <= x.start and x.end <= e and not (x.start == x.end == e)]
+    return apply_edits(text[s:e], [Edit(x.start - s, x.end - s, x.before, x.after, x.reason) for x in inside])
+
+
+def fixes(d: Draft) -> list[Edit]:
+    """The in-place fixes of every flagged sentence."""
+    return sentence_edits(d.text, d.lay, d.marks, d.protect)
+
+
+_LEAD_SPLIT = re.compile(
+    r"[,;]?\s*(?:and\s+|so\s+|but\s+)?(?:i\s+would\s+be|i'd\s+be|i’d\s+be|i\s+was\s+wondering|i\s+wanted\s+to\s+ask|"
+    r"(?:would|could|can|will|may)\s+(?:you|u)|is there any chance|any chance|do you think|are you able|refer)\b",
+    re.IGNORECASE,
+)
+
+
+_CUE_WORDS = frozenset(
+    "refer referral referring referred could would can you your please pls plz any chance for the and me will may "
+    "consider submit internal put word good vouch".split()
+)
+_CUE_SWAP = (
+    (re.compile(r"(?i)\breferring me(?=\s+(?:for|to|at)\b)(\s+(?:for|to|at))"), "having a short chat with me about"),
+    (re.compile(r"(?i)\brefer me(?=\s+(?:for|to|at)\b)(\s+(?:for|to|at))"), "have a short chat with me about"),
+    (re.compile(r"(?i)\breferring me\b()"), "having a short chat with me"),
+    (re.compile(r"(?i)\brefer me\b()"), "have a short chat with me"),
+    (re.compile(r"(?i)\brefer\b()(?=\s*[?!.]|\s*$)"), "have a short chat about it"),
+)
+
+
+def _swap_cue(fixed: str) -> str | None:
+    """The sentence with only its referral words turned into a request for a chat, or None."""
+    for pat, new in _CUE_SWAP:
+        m = pat.search(fixed)
+        if m:
+            out = fixed[: m.start()] + new + fixed[m.end() :]
+            return None if _REFER.search(out) else out
+    return None
+
+
+def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
+    """The referral ask of ``sent`` as a request for a conversation, keeping every fact it held."""
+    s, e = sent
+    swapped = _swap_cue(fixed)
+    if swapped is not None:
+        return swapped
+    v = d.values
+    lead = _LEAD_SPLIT.split(fixed, maxsplit=1)[0].strip(" ,;")
+    if lead == fixed.strip() or len(lead.split()) < 3 or _REFER.search(lead) or not re.search(r"(?i)\b(?:i|i'm|i’m|my|we)\b", lead) or re.match(r"(?i)(?:if|and|so|but|or)\b", lead):
+        lead = ""
+    here = d.text[s:e]
+    company = v["company"] if v["company"] and v["company"] in here and v["company"] not in lead else None
+    role = v["role"] if v["role"] and v["role"] in here and v["role"] not in lead else None
+    if role and company:
+        about = f"{role_np(role)} at {company}"
+    elif role:
+        about = role_np(role)
+    elif company:
+        about = f"the team at {company}"
     else:
-        first = [] if direct else [Part(r.pick("second_degree.open"), 3)]
-    # an offer of the resume: the goal is a referral later, and the contact sees it is easy to help
-    offer = [Part(r.pick("second_degree.offer"), 1, r.pick("resume_short"))] if kind != "none" else []
-    paras = [
-        [*first, Part(r.pick(f"second_degree.{kind}.intro_ask"), 1, r.pick(f"second_degree.short.{kind}_intro_ask")), *hint],
-        [
-            Part(r.pick("second_degree.easy_out"), 2, r.pick("easy_out_short")),
-            *offer,
-            # a "blurb" is a resume-like note: it would make a message without a referral ask read as one
-            Part(r.pick("second_degree.none.blurb_lead"))
-            if kind == "none"
-            else Part(r.pick("second_degree.blurb_lead"), 2, r.pick("second_degree.short.blurb_lead")),
-        ],
-        [Part(blurb(True), 1, blurb(False))],
-        [Part(r.pick("thanks"), 1, r.pick("thanks_short"))],
+        about = "the team" if d.rtype == "targeted" else "your work"
+    ask = d.pick("chat", about=about)
+    keep = [x for x in (*v["job_ids"], *v["urls"]) if x in here and x not in ask and x not in lead]
+    if keep:
+        ask = ask[:-1] + " (" + ", ".join(keep) + ")?"
+    tail = "" if "the team" in about else " " + d.pick("chat_tail" if d.rtype == "targeted" else "chat_tail_general")
+    out = (lead.rstrip(".!?") + ". " + ask + tail) if lead else (ask + tail)
+    facts = [w for w in re.findall(r"[\w'’&.-]+", here)[1:] if (w[:1].isupper() or any(c.isdigit() for c in w)) and w not in {"I", "I'm", "I’m"}]
+    lost = [w for w in facts if w.strip(".") not in out]
+    if lost:  # the slot reader missed something: keep the sender's own words for what they want
+        m = re.search(r"(?i)\brefer(?:ring)?\s+me\s+(?:for|to|at)\s+(.+?)[.!?]*$", here)
+        if m:
+            out = "I'm interested in " + m.group(1) + ". " + d.pick("chat", about="it")
+        else:
+            out = fixed.rstrip(".!? ") + ". " + ask
+    words = lambda t: {w.lower() for w in re.findall(r"[^\W\d_][\w'’&-]{2,}", t)}  # noqa: E731
+    if not lead and words(here) - words(out) - _CUE_WORDS:
+        out = fixed.rstrip() + " " + ask  # the sender's words would be lost: keep them, and add the chat ask
+    if _bare_greeting(d, s):
+        out = out[0].lower() + out[1:]
+    return out
+
+
+def _drop_referral(d: Draft, sent: tuple[int, int], fixed: str) -> str | None:
+    """A later sentence of the note with its referral clauses left out ("" when nothing is left, None: unchanged)."""
+    s, e = sent
+    if not _REFER.search(d.text[s:e]):
+        return None
+    if fixed != d.text[s:e]:
+        return fixed if not _REFER.search(fixed) else ""
+    out, prev = "", False
+    for sep, a, b in clauses(d.text, s, e):
+        if _REFER.search(d.text[a:b]):
+            prev = False
+            continue
+        out += (d.text[sep:a] if (out and prev) else (". " if out else "")) + d.text[a:b]
+        prev = True
+    out = out.strip().rstrip(",;")
+    if not out:
+        return ""
+    out = out[0].upper() + out[1:]
+    return out if out[-1] in ".!?" else out + "."
+
+
+def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> list[Edit]:
+    """What the draft lacks, inserted where a person would put it."""
+    if d.purpose not in ASK_PURPOSES or d.rtype == "none":
+        return []
+    ids = d.finding_ids
+    out: list[Insert] = []
+    asks = d.asks()
+    ask = asks[0] if asks else None
+    body = d.lay.sentences
+    first = body[0][0] if body else d.lay.body_start
+    own_bond = _OWN_BOND.search(d.text, 0, ask[0] if ask else len(d.text))
+    if relationship == "weak" and "relationship.ask_before_bond" in ids and plan in (Plan.SOFT, Plan.TWO_STEP) and not own_bond:
+        out.append(_before_sentence(d, first, d.pick("bond_short" if d.short else "bond"), "relationship.ask_before_bond"))
+    after_ask = ask[1] if ask else None
+    if "ask.unclear" in ids and ask is None:
+        # after the sentence naming the target, or at the end of the body
+        spans = [x for x in (d.values.get("company_at"), d.values.get("role_at")) if x]
+        where = next((d.lay.sentence_at(a) for a, _ in spans if d.lay.sentence_at(a)), None)
+        at = where[1] if where else d.lay.last_end
+        out.append(_after(d, at, d.pick("ask_targeted" if d.rtype == "targeted" else "ask_general"), "ask.unclear"))
+        after_ask = at
+    point = after_ask if after_ask is not None else d.lay.last_end
+    if d.rtype == "targeted":
+        if "transparency.no_company" in ids:
+            out.append(_after(d, point, d.pick("no_company"), "transparency.no_company"))
+        if "transparency.no_role_or_job" in ids:
+            out.append(_after(d, point, d.pick("no_role"), "transparency.no_role_or_job"))
+    if d.rtype == "general" and "transparency.vague_general" in ids and not _NAMES_KIND.search(d.text):
+        at = ask[0] if ask else d.lay.last_end
+        if ask:
+            out.append(_before_sentence(d, at, d.pick("no_role_field"), "transparency.vague_general"))
+        else:
+            out.append(_after(d, at, d.pick("no_role_field"), "transparency.vague_general"))
+    if "targeted.no_resume" in ids and d.channel != "linkedin_note":
+        key = "resume_short" if d.short else ("resume" if d.rtype == "targeted" else "resume_general")
+        out.append(_after(d, point, d.pick(key), "targeted.no_resume"))
+    end = d.lay.last_end
+    last = body[-1] if body else None
+    thanks_last = bool(last and _THANKS.match(d.text, last[0]) and len(body) > 1)
+    if "courtesy.no_easy_out" in ids and thanks_last:
+        key = "easy_out_short" if d.short else ("easy_out" if d.rtype == "targeted" else "easy_out_general")
+        out.append(_before_sentence(d, last[0], d.pick(key), "courtesy.no_easy_out"))
+        ids = ids - {"courtesy.no_easy_out"}
+    if "courtesy.no_easy_out" in ids:
+        key = "easy_out_short" if d.short else ("easy_out" if d.rtype == "targeted" else "easy_out_general")
+        out.append(_after(d, end, d.pick(key), "courtesy.no_easy_out"))
+    if "courtesy.no_thanks" in ids:
+        out.append(_after(d, end, d.pick("thanks_short" if d.short else "thanks"), "courtesy.no_thanks"))
+    return place(d, edits, out)
+
+
+def plan_edits(d: Draft, relationship: str, plan: Plan) -> list[Edit]:
+    """The edits of ``plan`` on the draft (for INTRO and TWO_STEP, with the parts wrapped around it)."""
+    if plan is Plan.KEEP:
+        return []
+    edits = fixes(d)
+    if plan is Plan.POLISH:
+        return edits
+    referral = [s for s in d.asks(frozenset({"referral"}))]
+    if relationship == "second_degree" and not d.values["intro"] and referral:
+        # the stranger is asked for a conversation, not a referral
+        for i, sent in enumerate(referral):
+            s, e = sent
+            fixed = _new_text(edits, s, e, d.text)
+            new = _chat_ask(d, sent, fixed) if i == 0 else _drop_referral(d, sent, fixed)
+            if new is None:
+                continue
+            edits = [x for x in edits if not (x.start < e and x.end > s)]
+            if new or i == 0:
+                edits.append(edit(d.text, s, e, new, "relationship.second_degree_direct_ask"))
+            else:
+                edits.append(delete_sentence(d.text, d.lay, s, e, "relationship.second_degree_direct_ask"))
+    adds = additions(d, edits, relationship, plan)
+    if relationship == "second_degree":
+        adds = [a for a in adds if a.reason not in {"targeted.no_resume", "ask.unclear"}]
+    edits = edits + adds
+    if plan is Plan.INTRO and d.values["mutual"] and not d.values["intro"]:
+        edits = _wrap_intro(d, edits)
+    elif plan is Plan.TWO_STEP:
+        edits = _two_step(d, edits)
+    return edits
+
+
+def _wrap_intro(d: Draft, edits: list[Edit]) -> list[Edit]:
+    """A message to the mutual contact around the edited note, which becomes the blurb to forward."""
+    v = d.values
+    target = v["target"] or "[their name]"
+    about = ""
+    if v["role"] and v["company"]:
+        about = f" about {role_np(v['role'])} at {v['company']}"
+    elif v["company"]:
+        about = f" about the team at {v['company']}"
+    head = [
+        d.pick("intro_open", target=target, about=about),
+        d.pick("intro_ask", target=target),
+        d.pick("intro_easy_out", target=target),
+        d.pick("intro_lead"),
     ]
-    if facts.intro:
-        name = r.fields["name"]  # the recipient of the draft is the one who can introduce
-    else:
-        name = first_name(facts.mutual) if facts.mutual else "[mutual contact]"
-    return Message(_greeting(r, facts, name), paras, *_sign(r, facts), blocks=frozenset({2}))
+    greeting = f"Hi {first_name(v['mutual'])},"
+    top = greeting + "\n\n" + " ".join(head) + "\n\n---\n\n"
+    sign = "\n\n" + d.pick("intro_thanks") + ("\n" + v["sender"] if v["sender"] else "")
+    note_end = len(d.text.rstrip())
+    return [edit(d.text, 0, 0, top, "rewrite.intro"), *edits, edit(d.text, note_end, len(d.text), "\n\n---" + sign + "\n", "rewrite.intro")]
 
 
-# --- what changed ------------------------------------------------------------------------------
-_OFFERS_RESUME = re.compile(r"\b(?:resume|CV|blurb|summary)\b", re.IGNORECASE)
-_EASY_OUT = re.compile(r"no worries|no pressure|totally fine if not|I'll understand|understand if not|understand completely", re.IGNORECASE)
+def _two_step(d: Draft, edits: list[Edit]) -> list[Edit]:
+    """The bond-building part to send now; the ask (as edited) with what goes with it to send later."""
+    asks = d.asks()
+    if not asks:
+        return edits
+    later_reasons = {"targeted.no_resume", "courtesy.no_easy_out", "courtesy.no_thanks", "transparency.no_company", "transparency.no_role_or_job", "ask.unclear"}
+    moved, kept = [], []
+    in_ask = lambda x: any(s <= x.start and x.end <= e for s, e in asks)  # noqa: E731
+    for x in edits:
+        (moved if (x.reason in later_reasons or x.reason == "relationship.ask_before_bond") else kept).append(x)
+    kept = [x for x in kept if not in_ask(x)]
+    asked = [_new_text(edits, s, e, d.text) for s, e in asks]
+    later = [x.after.strip(" .") if x.after.startswith(". ") else x.after.strip() for x in moved if x.reason != "relationship.ask_before_bond"]
+    out = [x for x in kept]
+    bond = [x for x in moved if x.reason == "relationship.ask_before_bond"]
+    out += bond
+    for s, e in asks:
+        b = e
+        while b < len(d.text) and d.text[b] in " \t":
+            b += 1
+        if not any(x.start < b and x.end > s for x in out):
+            out.append(edit(d.text, s, b, "", "rewrite.two_step"))
+    out.insert(0, edit(d.text, 0, 0, d.pick("two_step_now") + "\n\n", "rewrite.two_step"))
+    rest = [p for p in d.lay.sentences if p[1] <= d.lay.last_end and not any(p == a for a in asks)]
+    close_at = rest[-1][1] if rest else d.lay.last_end
+    if any(x.start <= close_at < x.end for x in out):
+        close_at = max(x.end for x in out if x.start <= close_at < x.end)
+    out += place(d, out, [_after(d, close_at, d.pick("two_step_close"), "rewrite.two_step")])
+    greet = (d.lay.greeting + "\n\n") if d.lay.greeting else ""
+    asked = [a[0].upper() + a[1:] if a[:1].islower() and a.split()[0].lower() in _COMMON_START else a for a in asked]
+    second = " ".join([d.pick("two_step_open"), *asked, *[p for p in later if p]])
+    tail = d.text[d.lay.body_end :].strip()
+    note_end = len(d.text.rstrip())
+    block = "\n\n---\n\n" + d.pick("two_step_later") + "\n\n" + greet + second + ("\n\n" + tail if tail else "") + "\n"
+    out.append(edit(d.text, note_end, len(d.text), block, "rewrite.two_step"))
+    return out
 
 
-def describe_changes(
-    facts: Facts, relationship: str, plan: Plan, text: str, bank: Mapping[str, Any], multi: bool
-) -> tuple[str, ...]:
-    """What the rewrite ``text`` changed, in the phrase bank's words; claims only what the text really does."""
-    c = bank["changes"]
-    out: list[str] = []
-    rtype = facts.rtype
-    if rtype == "none":
-        out.append(c["none"])
-    if facts.impolite_examples:
-        out.append(c["politeness"].format(examples=", ".join(f"“{e}”" for e in facts.impolite_examples)))
-    if facts.intro and relationship != "second_degree":
-        out.append(c["intro_kept"])
-    if relationship == "strong" and rtype != "none" and not facts.intro:
-        out.append(c["strong_ask"] if rtype == "targeted" else c["strong_general"])
-    elif relationship == "weak":
-        out.append(c["weak_two_step"] if plan is Plan.TWO_STEP else c["weak_bond"])
-        if plan is Plan.SOFT and rtype != "none" and not facts.intro:
-            out.append(c["weak_soft"] if rtype == "targeted" else c["weak_soft_general"])
-        if facts.history:
-            out.append(c["history"])
-    elif relationship == "second_degree":
-        out.append(c["second_degree"])
-    if facts.intro or relationship == "second_degree":
-        out.append(c["blurb"])
-    if rtype == "general" and ("role_or_field" in facts.missing or "level" in facts.missing or "location" in facts.missing):
-        out.append(c["overview"])
-    # claim only what the text (after trimming to length) really does
-    if "targeted.no_resume" in facts.draft_findings and _OFFERS_RESUME.search(text) and not facts.intro:
-        out.append(c["resume"])
-    if "courtesy.no_easy_out" in facts.draft_findings and _EASY_OUT.search(text):
-        out.append(c["easy_out"])
-    if "courtesy.no_thanks" in facts.draft_findings and re.search(r"\bthank", text, re.IGNORECASE):
-        out.append(c["thanks"])
-    if rtype != "none" and facts.fit and facts.fit in text:
-        out.append(c["fit_kept"])
-    elif rtype != "none" and any(p in text for p in bank["fit_missing"]):
-        out.append(c["fit_missing"])
-    words = len(WORD.findall(text))
-    if facts.draft_words > 150 and words < facts.draft_words and plan is not Plan.TWO_STEP:
-        out.append(c["shorter"].format(before=facts.draft_words, after=words))
-    holes = placeholders(text)
-    if holes:
-        out.append(c["placeholders"].format(items=", ".join(holes)))
-    if multi:
-        out.append(c["variant"])
-    return tuple(dict.fromkeys(out))
+def fix_reason_ids() -> frozenset[str]:
+    return frozenset(FIX_REASONS.values())

@@ -25,3 +25,12 @@ def doubled(text: str) -> bool:
             if words[i : i + n] == words[i + n : i + 2 * n]:
                 return True
     return False
+
+
+def jaccard(a: str, b: str) -> float:
+    """Token Jaccard similarity of two texts (lower-cased word sets)."""
+    ta = frozenset(w.lower() for w in WORD.findall(a))
+    tb = frozenset(w.lower() for w in WORD.findall(b))
+    if not ta and not tb:
+        return 1.0
+    return len(ta & tb) / len(ta | tb)

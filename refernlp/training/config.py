@@ -43,6 +43,7 @@ class TrainingConfig:
     transparency: TaskConfig = field(default_factory=lambda: TaskConfig(C=4.0))
     politeness: TaskConfig = field(default_factory=lambda: TaskConfig(C=1.0))
     relationship: TaskConfig = field(default_factory=lambda: TaskConfig(C=4.0))
+    purpose: TaskConfig = field(default_factory=lambda: TaskConfig(C=4.0))
     company: TaskConfig = field(default_factory=lambda: TaskConfig(C=1.0, class_weight=None))
     role: TaskConfig = field(default_factory=lambda: TaskConfig(C=1.0, class_weight=None))
     #: weight of each Stanford Politeness Corpus row relative to a referral draft

@@ -54,7 +54,7 @@ def label_index(value, labels: Sequence[str]) -> int:
 
 @dataclass
 class FineTuneConfig:
-    epochs: int = 4
+    epochs: int = 6
     lr: float = 5e-5
     head_lr: float = 1e-3
     batch_size: int = 16

@@ -46,7 +46,10 @@ def to_linear(task: str, clf, classes: tuple[str, ...], n_bits: int, embedding_s
     if coef.shape[1] < width:
         raise DataError("unexpected feature width")
     dense = (coef[:, width:] * embedding_scale).astype(np.float32) if coef.shape[1] > width else None
-    return LinearModel(task=task, labels=classes, coef=np.ascontiguousarray(coef[:, :width], dtype=np.float32), intercept=intercept, dense=dense)
+    # n-gram weights are stored as float16 (half the package size); round here so that
+    # the model measured in training is exactly the one that ships
+    sparse = np.ascontiguousarray(coef[:, :width], dtype=np.float32).astype(np.float16).astype(np.float32)
+    return LinearModel(task=task, labels=classes, coef=sparse, intercept=intercept, dense=dense)
 
 
 def fit_many(jobs, y, labels, cfg: TaskConfig, weights, seed: int):

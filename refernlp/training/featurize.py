@@ -106,7 +106,7 @@ def ranker_matrix(cands, n_bits: int):
 
     indptr, indices, values = [0], [], []
     for c in cands:
-        row = named_features(c.features, n_bits)
+        row = named_features(c.all_features(), n_bits)
         for k in sorted(row):
             indices.append(k)
             values.append(row[k])

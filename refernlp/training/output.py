@@ -38,6 +38,10 @@ class AtomicDir:
             raise DataError(f"{self.out} exists and is not a directory")
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+        # mkdtemp makes the directory private (0700); a model directory is as readable as any other
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.tmp, 0o777 & ~umask)
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -46,7 +46,7 @@ def test_every_accurate_model_names_the_shipped_encoder():
 
 def test_models_directory_fits_the_size_budget():
     total = sum(p.stat().st_size for p in (ROOT / "models").rglob("*") if p.is_file())
-    assert total <= 40 * 2**20, f"models/ is {total / 2**20:.1f} MiB"
+    assert total <= 40_000_000, f"models/ is {total / 1e6:.1f} MB"
 
 
 @pytest.fixture()
@@ -122,9 +122,12 @@ def test_accurate_judges_the_test_split_no_worse_than_fast(critic, fast):
 
     test = load_examples(DATA / "test.jsonl")
     acc, lin = evaluate_examples(critic, test), evaluate_examples(fast, test)
-    for task in ("request_type", "transparency", "politeness", "relationship"):
+    for task in ("request_type", "transparency", "politeness", "relationship", "purpose"):
         # weights and temperatures are chosen on dev, so allow a hair of test noise
         assert _headline(acc, task) >= _headline(lin, task) - 0.01, (task, _headline(acc, task), _headline(lin, task))
+    # the fast backend's own floors (measured: type macro-F1 0.901, transparency 0.852, politeness 0.855, relationship 0.844, purpose macro-F1 0.788)
+    for task, floor in {"request_type": 0.88, "transparency": 0.82, "politeness": 0.83, "relationship": 0.82, "purpose": 0.75}.items():
+        assert _headline(lin, task) >= floor, (task, _headline(lin, task))
 
 
 def test_critique_never_imports_torch_with_the_accurate_backend(tmp_path):

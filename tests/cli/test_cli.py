@@ -35,7 +35,7 @@ def test_critique_json_one_object_per_input(runner):
     assert len(lines) == 2
     objs = [json.loads(line) for line in lines]
     assert [o["source"] for o in objs] == [EXAMPLE, other]
-    assert set(objs[0]) == {"source", "schema_version", "request_type", "relationship", "transparency", "politeness", "asks_introduction", "slots", "findings", "stats"}
+    assert set(objs[0]) == {"source", "schema_version", "request_type", "purpose", "relationship", "channel", "transparency", "politeness", "asks_introduction", "slots", "findings", "stats", "verdict"}
 
 
 def test_critique_stdin(runner):

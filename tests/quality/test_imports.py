@@ -13,7 +13,7 @@ import sys
 import pytest
 from helpers import ROOT
 
-HEAVY = ("sklearn", "scipy", "datasets", "transformers", "torch", "matplotlib", "pandas")
+HEAVY = ("sklearn", "scipy", "datasets", "transformers", "torch", "matplotlib", "pandas", "starlette", "uvicorn")
 DRAFT = "Hi Sam, could you refer me for the analyst role at Acme? Thanks!"
 
 

@@ -489,13 +489,17 @@ def test_partial_model_dir_falls_back_to_shipped(models, tmp_path):
     m["note"] = "from the partial directory"  # the manifest itself is not checksummed; its weights are
     _write_manifest(partial / TASK, m)
     for where in (partial, partial / TASK):
-        loaded = load_models(where)
+        loaded = load_models(where, backend="fast")
         assert set(loaded) == set(ALL_TASKS)
         assert loaded[TASK].manifest.get("note") == "from the partial directory"
         for task in ALL_TASKS:
             if task != TASK:
                 assert "note" not in loaded[task].manifest
                 assert loaded[task].manifest == _manifest(shipped_models_dir() / task)
+        # the accurate backend: the given task replaces the shipped accurate one, the rest are shipped
+        accurate = load_models(where)
+        assert accurate[TASK].manifest.get("note") == "from the partial directory"
+        assert accurate["request_type"].manifest == _manifest(shipped_models_dir() / "accurate" / "request_type")
     # a fault in the partial directory is reported, not silently replaced by the shipped model
     tamper_byte(partial / TASK, tmp_path / "x")
     with pytest.raises(ModelError, match="checksum mismatch"):

@@ -32,3 +32,11 @@ def test_wheel_install_in_fresh_venv(tmp_path):
     assert '"request_type"' in out.stdout
     check = subprocess.run([str(py), "-c", "import refernlp, sys; from refernlp.loading import shipped_models_dir; p = shipped_models_dir(); print(p); assert 'site-packages' in str(p); assert (p / 'politeness' / 'weights.npz').is_file()"], capture_output=True, text=True, cwd=elsewhere)
     assert check.returncode == 0, check.stderr
+    # the default backend is the accurate one, from the wheel, with no torch anywhere
+    backend = subprocess.run(
+        [str(py), "-c", "import importlib.util, sys; from refernlp import Critic; c = Critic.load(); c.critique('Could you refer me for the analyst role at Acme?'); "
+         "print(c.backend, importlib.util.find_spec('torch') is None, 'torch' in sys.modules, 'transformers' in sys.modules)"],
+        capture_output=True, text=True, cwd=elsewhere, timeout=300,
+    )
+    assert backend.returncode == 0, backend.stderr
+    assert backend.stdout.split() == ["accurate", "True", "False", "False"]

@@ -160,3 +160,126 @@ def test_spacy_factory_entry_point_adds_everything():
     doc = nlp("Hi Jo, thanks! Could you refer me?")
     assert any(m.name == "gratitude" for m in doc._.strategies)
     assert any(m.name == "referral" for m in doc._.cues)
+
+
+# --- misfires seen on drafts from outside the corpus: each with a should-detect twin ---------------------------
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("yo, gotta ask u something about the role", "gratitude"),  # the tokenizer's "got" + "ta" is not thanks
+        ("I'm gonna apply for the analyst role.", "gratitude"),
+        ("I'm really interested in the analyst role and really appreciate it.", "factuality"),
+        ("Regards,\nRamesh Kumar\nEmail: ramesh.kumar@gmail.com\nPhone: +91 98765 43210", "bare_imperative"),
+        ("Please don't be offended if you say no, it's fine if you can't.", "bare_imperative"),
+        ("Don't hesitate to say no.", "bare_imperative"),
+        ("Hi [Name], I'm applying for the [JOB TITLE] role at {COMPANY NAME}.", "shouting"),
+        ("Now that you're at Acme, could you refer me?", "sarcasm"),
+        ("Whatever works for you is fine, and whatever happens, thank you.", "sarcasm"),
+        ("I'm available to start immediately.", "demand"),
+        ("I can start asap if needed.", "demand"),
+        ("At the end of the day it's your call.", "demand"),
+    ],
+)
+def test_strategy_misfires_fixed(nlp, text, name):
+    assert not _marks(nlp, text, name), [m.text for m in _marks(nlp, text, name)]
+
+
+@pytest.mark.parametrize(
+    "name,text,expected",
+    [
+        ("gratitude", "Ta, mate!", "Ta"),
+        ("factuality", "Do you really think they would hire me?", "Do you really"),
+        ("bare_imperative", "Email the recruiter about me today.", "Email the recruiter about me today."),
+        ("bare_imperative", "Do send my CV to HR today.", "Do send my CV to HR today."),
+        ("easy_out", "Please don't be offended, it's fine if you can't.", "it's fine if you can't"),
+        ("sarcasm", "Ok whatever, I'll ask someone else.", "Ok whatever"),
+        ("demand", "I need you to start on it immediately.", "immediately"),
+        ("demand", "need u to refer me at stripe", "need u to"),
+        ("demand", "applications close tonight so pls hurry", "close tonight"),
+        ("demand", "can u do it by tmrw?", "by tmrw"),
+        ("demand", "it closes by EOD", "by EOD"),
+        ("demand", "lmk once it's submitted", "once it's submitted"),
+        ("demand", "let me know once it's submitted", "let me know once it's submitted"),
+        ("demand", "u gotta help me out", "u gotta"),
+        ("grovelling", "I would be forever thankful for your help.", "forever thankful"),
+        ("grovelling", "Please find my resume for your kind perusal.", "your kind perusal"),
+        ("grovelling", "Awaiting your positive reply.", "Awaiting your positive reply"),
+    ],
+)
+def test_strategy_detected_where_it_was_missed(nlp, name, text, expected):
+    assert expected in [m.text for m in _marks(nlp, text, name)]
+
+
+@pytest.mark.parametrize(
+    "text,kind,present",
+    [
+        ("We were in the same stats classes at U of T.", "known", True),
+        ("Hannah told me you're hiring.", "known", False),
+        ("Hi all, I was laid off this week.", "group", True),
+        ("Hi Sam, I was laid off this week.", "group", False),
+        ("I am writing to humbly request your kind perusal of my resume.", "request", True),
+        ("would you be comfortable introducing us?", "introduction", True),
+        ("gotta ask u something", "request", True),
+        ("Hi [Company] team, I'm applying for the [Job ID] role.", "goal_statement", True),  # "I'm applying", outside the holes
+        ("Hi, please see the [Job ID] below.", "goal_statement", False),  # "job id" only inside a placeholder
+    ],
+)
+def test_cue_kinds(nlp, text, kind, present):
+    assert any(m.name == kind for m in nlp(text)._.cues) is present
+
+
+DRAFTS = [
+    "Hi Sam, I'm applying for the Senior Data Engineer role at Stripe. Could you refer me? Thanks!",
+    "yo jay, gotta ask u smth. need u to refer me at stripe for the backend eng role tmrw, applications close tonight.",
+    "Respected Sir,\n\nI humbly request your kind perusal of my resume for the Software Engineer position at Infosys. "
+    "Awaiting your positive reply.\n\nRegards,\nRamesh Kumar\nEmail: ramesh.kumar@gmail.com",
+    "Hi [Name], could you refer me for the <role> position at {company}? Thanks!",
+    "<p>Hi Jo, could you <b>refer</b> me at Acme?</p>",
+    "https://boards.greenhouse.io/acme/jobs/4455667",
+]
+
+
+def test_add_pipe_refernlp_sets_the_whole_critique(critic):
+    import spacy
+
+    import refernlp.pipeline  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("refernlp")
+    for text in DRAFTS:
+        doc = nlp(text)
+        expected = critic.critique(text)
+        assert doc._.critique == expected, text
+        assert doc._.critique.to_dict() == expected.to_dict()
+        assert [m.name for m in doc._.strategies] == [s.name for s in expected.politeness.strategies]
+    doc = nlp(DRAFTS[0])
+    assert doc._.critique.slots.company == "Stripe" and doc._.critique.slots.role == "Senior Data Engineer"
+    assert doc._.slots["company"] == "Stripe"  # the slots the critique was built from, rankers included
+    assert any(t.is_sent_start for t in doc[1:])
+    assert nlp("   ")._.critique is None  # a text the critic refuses: no critique, no exception
+
+
+def test_add_pipe_refernlp_config(critic):
+    import spacy
+
+    import refernlp.pipeline  # noqa: F401
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("refernlp", config={"relationship": "weak"})
+    doc = nlp(DRAFTS[0])
+    assert doc._.critique == critic.critique(DRAFTS[0], relationship="weak")
+    assert doc._.critique.relationship.source == "given"
+
+
+@pytest.mark.parametrize(
+    "text,name,present",
+    [
+        ("Kindly refer me for any fresher vacancy. Kindly do the needful.", "bare_imperative", False),
+        ("Please refer me for the analyst role.", "bare_imperative", True),  # a please does not rescue a command
+        ("Kindly do the needful.", "demand", False),
+        ("Don't make me ask twice.", "demand", True),
+        ("Thanking you,\nRahul", "gratitude", True),
+    ],
+)
+def test_formal_and_slang_registers(nlp, text, name, present):
+    assert bool(_marks(nlp, text, name)) is present

@@ -1,0 +1,212 @@
+"""Composing the rewrites of a draft: purpose, channel, relationships, plans, candidates, scores.
+
+For each relationship to plan for (the given one; the inferred one; or, when
+inference is unsure, one per relationship) the draft is critiqued with it, its
+plans are turned into edits (:mod:`.plans`), the candidates are critiqued in one
+batch with the same critic for their scores, and the first ``n`` distinct ones
+are returned in plan order (the relationship's default plan first).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..analysis import Analysis, build_critique
+from ..resources import lexicon
+from ..schema import normalise_channel
+from .edits import FIX_REASONS, apply_edits, layout, valid_edits
+from .facts import BAD_STRATEGIES, build_facts
+from .plans import ASK_PURPOSES, PLANS, Draft, Plan, additions, plan_edits
+from .words import placeholders
+
+if TYPE_CHECKING:
+    from ..critic import Critic
+    from ..results import Critique, Edit
+
+RELATIONSHIPS = ("strong", "weak", "second_degree")
+#: when the relationship is inferred with less confidence than this, one variant per relationship
+MIN_CONFIDENCE = 0.6
+_BLOCKING = frozenset({"warning", "error"})
+_SENT_BY = re.compile(
+    r"(?i)\b(?:gave me your|passed (?:me|on) your|shared your|suggested (?:i|that i|we)|recommended (?:i|that i)|said (?:i should|you might|you could)|"
+    r"told me to|pointed me|sent me your way|referred me to you|mentioned you)"
+)
+
+
+@dataclass
+class Candidate:
+    relationship: str
+    plan: Plan
+    edits: tuple[Edit, ...]
+    text: str
+    purpose: str
+    channel: str
+    changes: tuple[str, ...] = ()
+    ready: bool = False
+    suggestions: tuple[Edit, ...] = ()
+    messages: tuple[str, ...] = ()
+    critique: Any = field(default=None, repr=False)
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        return placeholders(self.text)
+
+
+def relationships(crit: Critique) -> tuple[tuple[str, ...], bool]:
+    """The relationships to plan for, and whether there are several (the relationship is uncertain)."""
+    rel = crit.relationship
+    if rel.label in RELATIONSHIPS and (rel.source == "given" or rel.confidence >= MIN_CONFIDENCE):
+        return (rel.label,), False
+    first = (rel.label,) if rel.label in RELATIONSHIPS else ()
+    return first + tuple(r for r in ("weak", "strong", "second_degree") if r not in first), True
+
+
+def purpose_of(analysis: Analysis, crit: Critique) -> str:
+    """The critique's purpose when the purpose classifier is loaded; else from the request type."""
+    if getattr(crit, "purpose", None) is not None:
+        return crit.purpose.label
+    probs = analysis.probs.get("purpose")
+    if probs:
+        return max(probs, key=probs.get)
+    if crit.request_type.label == "none":
+        return "other"
+    return "intro_request" if crit.asks_introduction else "referral_ask"
+
+
+def resolve_channel_label(analysis: Analysis | None, given: str | None, crit: Critique | None = None) -> str:
+    """The given channel (CLI or corpus spelling), the critique's, or one inferred from the layout."""
+    label = normalise_channel(given)
+    if label is not None:
+        return label
+    if analysis is None:
+        return "linkedin"
+    ch = getattr(crit, "channel", None) if crit is not None else None
+    if ch is not None:
+        return ch.label
+    from ..channels import infer_channel
+
+    return infer_channel(analysis.prepared)
+
+
+def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutual: str | None, seed: int | None, bank: Any) -> Draft:
+    doc, text = analysis.doc, analysis.text
+    facts = build_facts(analysis, crit)
+    spans = analysis.slot_spans
+    protect = [spans[k] for k in ("company", "role", "recipient_name", "sender_name", "mutual_contact") if spans.get(k)]
+    protect += list(spans["job_ids"]) + list(spans["urls"])
+    marks = tuple(m for m in doc._.strategies if m.name in FIX_REASONS)
+    named_mutual = mutual.strip() if mutual else facts.mutual
+    values = {
+        "company": facts.company,
+        "role": facts.role,
+        "company_at": spans.get("company"),
+        "role_at": spans.get("role"),
+        "job_ids": facts.job_ids,
+        "urls": facts.urls,
+        "sender": facts.sender,
+        "target": facts.target if not facts.intro else None,
+        "mutual": named_mutual if not facts.intro else None,
+        "intro": facts.intro or crit.asks_introduction,
+        "sent_by_mutual": bool(facts.mutual and not mutual and _SENT_BY.search(text)),
+    }
+    # the note is short when its channel is, or when the draft itself is a short message
+    short_draft = channel != "email" and len(text.strip()) < 280
+    return Draft(
+        text=text, doc=doc, lay=layout(doc), rtype=crit.request_type.label, purpose=purpose,
+        channel=("chat" if short_draft and channel == "linkedin" else channel), findings=crit.findings, marks=marks,
+        cues=tuple(doc._.cues or ()), protect=tuple(protect), values=values, bank=bank, seed=seed,
+        finding_ids=frozenset(f.id for f in crit.findings),
+    )
+
+
+def _plans(d: Draft, crit: Critique, rel: str) -> tuple[Plan, ...]:
+    if not any(f.severity in _BLOCKING for f in crit.findings):
+        return (Plan.KEEP,)
+    if d.purpose not in ASK_PURPOSES or d.rtype == "none":
+        return (Plan.POLISH,)
+    plans = PLANS[rel]
+    if rel == "second_degree" and (d.values["intro"] or not d.values["mutual"]):
+        plans = (Plan.COLD,)
+    elif rel == "second_degree" and d.values["sent_by_mutual"]:
+        plans = (Plan.COLD, Plan.INTRO)  # "Jonah suggested I reach out": the introduction has happened
+    return plans
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return "“" + (text if len(text) <= 40 else text[:37].rstrip() + "…") + "”"
+
+
+def describe(edits: tuple[Edit, ...], plan: Plan, purpose: str, bank: Any) -> tuple[str, ...]:
+    """What the rewrite changed, one line per reason, in the phrase bank's words."""
+    notes = bank["edit_changes"]
+    if plan is Plan.KEEP:
+        return (notes["ready"],)
+    out = []
+    seen: set[str] = set()
+    for e in sorted(edits, key=lambda e: e.start):
+        if e.reason in seen or e.reason not in notes:
+            continue
+        seen.add(e.reason)
+        out.append(notes[e.reason].format(quote=_quote(e.before)) if "{quote}" in notes[e.reason] else notes[e.reason])
+    if plan is Plan.POLISH:
+        out.append(notes["kept_purpose"].format(purpose=purpose.replace("_", " ")))
+    return tuple(out)
+
+
+def _messages(text: str, plan: Plan) -> tuple[str, ...]:
+    if plan is not Plan.TWO_STEP:
+        return (text,)
+    parts = [p.strip() for p in text.split("\n\n---\n\n")]
+    return tuple(p.split("\n\n", 1)[1] if "\n\n" in p else p for p in parts)
+
+
+def compose(
+    critic: Critic, analysis: Analysis, crit: Critique, *, n: int, seed: int | None, mutual: str | None,
+    channel: str | None, generator: Any = None,
+) -> list[Candidate]:
+    """The rewrites of an analysed draft, best first; ``crit`` is its critique with the given relationship."""
+    bank = lexicon("phrases")
+    rels, multi = relationships(crit)
+    purpose = purpose_of(analysis, crit)
+    chan = resolve_channel_label(analysis, channel, crit)
+    cands: list[Candidate] = []
+    # no warning or error with the given (or inferred) relationship: the draft is ready to send as it is
+    ready = not any(f.severity in _BLOCKING for f in crit.findings)
+    for rel in rels:
+        rc = crit if crit.relationship.label == rel else build_critique(analysis, rel)
+        d = _draft(analysis, rc, purpose, chan, mutual, seed, bank)
+        plans = (Plan.KEEP,) if ready and rel == rels[0] else _plans(d, rc, rel)
+        for plan in plans:
+            edits = valid_edits(plan_edits(d, rel, plan))
+            text = apply_edits(d.text, edits)
+            suggestions = valid_edits(additions(d, [], rel, Plan.DIRECT)) if plan is Plan.KEEP else ()
+            cands.append(Candidate(rel, plan, edits, text, purpose, chan, describe(edits, plan, purpose, bank),
+                                   plan is Plan.KEEP, suggestions, _messages(text, plan)))
+    if generator is not None:
+        from .generator import reworded
+
+        cands = reworded(generator, critic, analysis, cands)
+    # one critic batch per relationship (the relationship changes some findings)
+    for rel in dict.fromkeys(c.relationship for c in cands):
+        group = [c for c in cands if c.relationship == rel]
+        for c, a in zip(group, critic.analyse_many([c.text for c in group])):
+            c.critique = build_critique(a, rel)
+    chosen: list[Candidate] = []
+    if multi:  # one per relationship first
+        for rel in rels:
+            c = next((c for c in cands if c.relationship == rel and all(c.text != x.text for x in chosen)), None)
+            if c is not None and len(chosen) < n:
+                chosen.append(c)
+    for c in cands:
+        if len(chosen) >= n:
+            break
+        if c not in chosen and all(c.text != x.text for x in chosen):
+            chosen.append(c)
+    return chosen
+
+
+def bad_strategies() -> frozenset[str]:
+    return BAD_STRATEGIES

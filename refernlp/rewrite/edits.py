@@ -1,0 +1,378 @@
+"""Span edits on the draft: its layout, applying edits, and the in-place fixes of impolite sentences.
+
+Everything here works on character offsets of the draft exactly as given (the
+pipeline's Doc has the same length, see :mod:`refernlp.textio`). A sentence that
+no finding flags is never touched. A flagged sentence is rewritten clause by
+clause: a bare command becomes a hedged question from its own words, a demand,
+guilt, presumption, sarcasm or grovelling clause is dropped (a clause holding a
+fact of the draft only loses the offending words), a deadline word ("ASAP",
+"by tomorrow") is removed, swear words are cut and shouting is lower-cased.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from ..results import Edit
+
+#: impolite strategies, the finding each answers, and what is done with the clause holding one
+FIX_REASONS = {
+    "bare_imperative": "politeness.command",
+    "demand": "politeness.demand",
+    "guilt": "politeness.guilt",
+    "presumption": "politeness.presumption",
+    "sarcasm": "politeness.sarcasm",
+    "swearing": "politeness.swearing",
+    "shouting": "politeness.shouting",
+    "grovelling": "politeness.grovelling",
+}
+_DROP = frozenset({"demand", "guilt", "presumption", "sarcasm", "grovelling"})
+_REASON_ORDER = ("politeness.swearing", "politeness.guilt", "politeness.presumption", "politeness.sarcasm",
+                 "politeness.demand", "politeness.command", "politeness.shouting", "politeness.grovelling")
+#: a deadline or urgency word that can go on its own, leaving the clause
+_DEADLINE = re.compile(
+    r"^(?:asap|a\.s\.a\.p\.?|urgently|urgent|immediately|right away|right now|now|today|tonight|tomorrow|"
+    r"(?:by|before)\s+(?:tomorrow|tonight|today|eod|cob|end of (?:the )?(?:day|week)|this week|next week|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|noon)|this week)$",
+    re.IGNORECASE,
+)
+_DEADLINE_TAIL = re.compile(r"\s*(?:morning|afternoon|evening|night|at the latest|latest|pls|please)\b", re.IGNORECASE)
+_DEADLINE_HEAD = re.compile(r"(?:,\s*|\s+)(?:ideally|preferably|hopefully|like|and|or)?\s*$", re.IGNORECASE)
+_CLAUSE = re.compile(
+    r"\s*(?:;|:(?=\s)|\s[-–—]\s|,\s*(?=(?:and|but|so|ideally|preferably|no need|or else|otherwise|because|since|"
+    r"after|considering)\b)|\s(?:so|but|or else|otherwise|because|since)\s(?=\w)|\s(?:and)\s(?=(?:i|i'm|i’m|i've|i’ve|i'd|my|we|it|"
+    r"you|u|no|that)\b))\s*",
+    re.IGNORECASE,
+)
+_SOFT_START = re.compile(r"^(?:(?:just|please|pls|plz|kindly|so|and|but|now|ok|okay)\b[\s,]*)+", re.IGNORECASE)
+_SOFT_END = re.compile(r"(?:[\s,]+|^)(?:please|pls|plz|thx|k|ok)$", re.IGNORECASE)
+_TERMINAL = re.compile(r"[\s.!?…]*[^\w\s\])”\"'’]*[\s.!?…]*$")
+#: words that never stay upper case in shouting (short acronyms such as SQL, HR or ID do)
+_COMMON = frozenset(
+    "a an and are as at be but by can do for from get go he her him his i if in is it its me my no not now of on "
+    "or our out so the them they this to up us we what when who why will with you your yes ok okay".split()
+)
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_GREETING = re.compile(
+    r"\s*(?:(?i:hi+|hey+|hello|dear|hiya|heya|yo|good\s+(?:morning|afternoon|evening))"
+    r"(?:\s+(?i:mr|mrs|ms|dr|miss|prof)\.?)?(?:\s+[\w'’.-]+){0,3}?\s*[,!.:\-–—]+|(?i:hi+|hey+|hello)\b"
+    r"|[A-Z][\w'’-]+\s*[,:—–-]+[ \t]*(?=\n))[ \t]*"
+)
+_CLOSING = re.compile(
+    r"^\s*(?:[-–—~]\s*)?(?:best|best wishes|best regards|kind regards|warm regards|regards|warmly|cheers|thanks|"
+    r"thank you|thanks again|many thanks|thanks so much|thx|ty|sincerely|yours|yours sincerely|yours truly|"
+    r"all the best|talk soon|speak soon|take care|love|xx?|respectfully|with thanks|gratefully)\b[^\n]{0,40}$",
+    re.IGNORECASE,
+)
+_INLINE_SIGN = re.compile(
+    r"(?:^|(?<=[.!?])\s+|\s+[-–—]\s*)((?:(?:thanks|thank you|cheers|best|regards|thx|ty|many thanks|thanks so much)"
+    r"[\s,!.]*)?(?:[-–—]\s*)?[A-Z][\w'’-]{1,20}\.?)\s*$"
+)
+_SUBJECT = re.compile(r"^\s*(?:subject|re)\s*:[^\n]*\n", re.IGNORECASE)
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """The draft with every edit applied (edits never overlap; insertions at one offset keep their order)."""
+    out, at = [], 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < at:
+            raise ValueError(f"overlapping edits at {e.start}")
+        out += [text[at : e.start], e.after]
+        at = e.end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def valid_edits(edits: Iterable[Edit]) -> tuple[Edit, ...]:
+    """Sorted, overlap-free edits (an edit overlapping an earlier one is left out)."""
+    out: list[Edit] = []
+    at = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < at:
+            continue
+        out.append(e)
+        at = e.end
+    return tuple(out)
+
+
+def edit(text: str, start: int, end: int, after: str, reason: str) -> Edit:
+    return Edit(start, end, text[start:end], after, reason)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the parts of a draft are: subject line, greeting, body sentences, sign-off."""
+
+    text: str
+    sentences: tuple[tuple[int, int], ...]  #: stripped, non-blank sentence spans of the body
+    body_start: int  #: first character after the subject line and the greeting
+    body_end: int  #: where the sign-off starts (len(text) when there is none)
+    greeting: str | None  #: the greeting as written ("Hi Marcus,")
+
+    def sentence_at(self, offset: int) -> tuple[int, int] | None:
+        for s, e in self.sentences:
+            if s <= offset < e:
+                return (s, e)
+        return None
+
+    @property
+    def last_end(self) -> int:
+        """The end of the last body sentence (where closing lines go)."""
+        return self.sentences[-1][1] if self.sentences else self.body_end
+
+
+def layout(doc: Any) -> Layout:
+    text = doc.text
+    start = 0
+    m = _SUBJECT.match(text)
+    if m:
+        start = m.end()
+    greeting = None
+    g = _GREETING.match(text, start)
+    if g and g.group(0).strip():
+        greeting = g.group(0).strip()
+        start = g.end()
+    end = _signoff_start(text)
+    sents = []
+    for sent in doc.sents:
+        s, e = sent.start_char, sent.end_char
+        s, e = max(s, start), min(e, end)
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            sents.append((s, e))
+    while len(sents) > 1 and text[sents[-1][1] - 1] == "," and (sents[-1][0] == 0 or text[sents[-1][0] - 1] == "\n"):
+        end = sents[-1][0]
+        sents.pop()
+    return Layout(text, tuple(sents), start, end, greeting)
+
+
+def _signoff_start(text: str) -> int:
+    """Where the sign-off begins: a closing line with the lines after it (name, title, contact details),
+    a name alone on the last line, or "Thanks, Ana" inline."""
+    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]*", text) if m.group(0).strip()]
+    if not lines:
+        return len(text)
+    pos = len(text.rstrip())
+    tail = lines[-6:]
+    for i, (at, line) in enumerate(tail):
+        if i == 0 and len(lines) <= len(tail):
+            continue
+        rest = tail[i + 1 :]
+        if _CLOSING.match(line) and len(line.split()) <= 5 and all(len(x.split()) <= 8 and not re.search(r"[.!?]\s+\w", x) for _, x in rest):
+            return at
+    last_at, last = lines[-1]
+    words = last.split()
+    name_line = len(words) <= 4 and len(last.strip()) <= 40 and "?" not in last and (
+        last.strip()[:1].isupper() or last.strip()[:1] in "-–—~"
+    ) and not re.search(r"[.!]\s*\S", re.sub(r"\b[A-Z]\.", "", last.strip()))
+    if len(lines) >= 2 and name_line:
+        return last_at
+    m = _INLINE_SIGN.search(text[max(0, pos - 60) : pos])
+    if m and (m.group(1).split()[0].lower().rstrip(",!.") in {"thanks", "thank", "cheers", "best", "regards", "thx", "ty", "many"} or m.group(0).lstrip().startswith(("-", "–", "—"))):
+        return max(0, pos - 60) + m.start(1)
+    return len(text)
+
+
+# --- the sentence fixes ------------------------------------------------------------------------------
+def clauses(text: str, s: int, e: int) -> list[tuple[int, int, int]]:
+    """(separator start, clause start, clause end) of each clause of ``text[s:e]``."""
+    out, at, sep = [], s, s
+    for m in _CLAUSE.finditer(text, s, e):
+        if m.start() > at:
+            out.append((sep, at, m.start()))
+            sep, at = m.start(), m.end()
+    out.append((sep, at, e))
+    return out
+
+
+def _overlaps(a: int, b: int, marks: Sequence[Any]) -> list[Any]:
+    return [m for m in marks if m.start < b and m.end > a]
+
+
+def _protected(a: int, b: int, protect: Sequence[tuple[int, int]]) -> bool:
+    return any(s < b and e > a for s, e in protect)
+
+
+def _holds_facts(text: str, cs: int, ce: int, marks: Sequence[Any]) -> bool:
+    """Whether a clause holds, outside its impolite words, a name, number or non-Latin word worth keeping."""
+    chars = list(text[cs:ce])
+    for m in marks:
+        for i in range(max(m.start, cs), min(m.end, ce)):
+            chars[i - cs] = " "
+    words = re.findall(r"[^\W_][\w'’-]*", "".join(chars))
+    for i, w in enumerate(words):
+        if any(c.isdigit() for c in w) or any(ord(c) > 0x24F and c.isalpha() for c in w):
+            return True
+        if i and w[:1].isupper() and w not in {"I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll"}:
+            return True
+    return False
+
+
+def _unshout(piece: str) -> str:
+    def low(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if not (w.isupper() and len(w) >= 2):
+            return w
+        if len(w) <= 3 and w.lower() not in _COMMON:
+            return w  # an acronym: SQL, HR, CV
+        return w.lower()
+
+    return _WORD_RE.sub(low, piece)
+
+
+def _cap(piece: str) -> str:
+    for i, c in enumerate(piece):
+        if c.isalpha():
+            return piece[:i] + c.upper() + piece[i + 1 :]
+        if not (c.isspace() or c in "\"'“‘("):
+            return piece
+    return piece
+
+
+def _decap(piece: str) -> str:
+    m = re.match(r"([A-Z])([a-z'’]*)", piece)
+    if not m or m.group(0) in {"I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll"}:
+        return piece
+    return piece[0].lower() + piece[1:]
+
+
+def _hedge(piece: str) -> str:
+    """A bare command as a hedged question from its own words: "Refer me for X" -> "Would you be willing to refer me for X"."""
+    core = _SOFT_END.sub("", _SOFT_START.sub("", piece.strip())).strip(" ,")
+    if not core:
+        return ""
+    letters = [c for c in core if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 3:
+        core = _unshout(core)
+    core = _decap(core)
+    if re.match(r"(?i)refer\b|put (?:me|my name) forward|put in a (?:good )?word|vouch", core):
+        return "Would you be willing to " + core
+    return "Could you " + core
+
+
+def fix_sentence(text: str, s: int, e: int, marks: Sequence[Any], protect: Sequence[tuple[int, int]]) -> tuple[str, str] | None:
+    """The new text of sentence ``text[s:e]`` and the reason, or None when nothing needs fixing.
+
+    ``marks`` are the impolite strategy matches in the sentence; ``protect`` the
+    spans of the draft's facts, which are never dropped nor re-cased.
+    """
+    marks = [m for m in marks if m.name in FIX_REASONS and m.start < e and m.end > s]
+    if not marks:
+        return None
+    if any(m.name == "shouting" for m in marks):
+        low = list(text[s:e])
+        for m in re.finditer(r"[A-Za-z][A-Za-z'’]*", text[s:e]):
+            a, b = s + m.start(), s + m.end()
+            if not _protected(a, b, protect):
+                low[m.start() : m.end()] = _unshout(m.group(0))
+        text = text[:s] + "".join(low) + text[e:]
+    reasons = {FIX_REASONS[m.name] for m in marks}
+    reason = next(r for r in _REASON_ORDER if r in reasons)
+    tail = _TERMINAL.search(text, s, e)
+    body_end = tail.start() if tail and tail.start() > s else e
+    terminal = text[body_end:e].strip()
+    mark_char = "?" if "?" in terminal else ("!" if "!" in terminal and "shouting" not in {m.name for m in marks} else ".")
+    pieces: list[tuple[str, bool, bool, str]] = []  # (text, kept, question, separator before)
+    for sep, cs, ce in clauses(text, s, body_end):
+        here = _overlaps(cs, ce, marks)
+        names = {m.name for m in here}
+        clause = text[cs:ce]
+        question = False
+        drop_marks = [m for m in here if m.name in _DROP and not (m.name == "demand" and _DEADLINE.match(text[m.start : m.end].strip()))]
+        if drop_marks and not _protected(cs, ce, protect) and not _holds_facts(text, cs, ce, here):
+            pieces.append(("", False, False, text[sep:cs]))
+            continue
+        # cut the words themselves: deadline words, swear words, and (in a clause holding a fact) the rest
+        cuts = sorted(
+            (m for m in here if m.name in {"swearing", "demand"} or (m.name in _DROP and _protected(cs, ce, protect))),
+            key=lambda m: m.start, reverse=True,
+        )
+        for m in cuts:
+            a, b = max(m.start, cs) - cs, min(m.end, ce) - cs
+            if _protected(m.start, m.end, protect):
+                continue
+            t = _DEADLINE_TAIL.match(clause, b)
+            b = t.end() if t else b
+            h = _DEADLINE_HEAD.search(clause[:a])
+            a = h.start() if h else a
+            clause = clause[:a] + clause[b:]
+        clause = re.sub(r"\s{2,}", " ", clause).strip(" ,")
+        if len(re.findall(r"\w+", clause)) < 2:
+            pieces.append(("", False, False, text[sep:cs]))
+            continue
+        if "bare_imperative" in names:
+            hedged = _hedge(clause)
+            if hedged:
+                clause, question = hedged, True
+        pieces.append((clause, True, question, text[sep:cs]))
+    kept = [p for p in pieces if p[1]]
+    if not kept:
+        return "", reason
+    out = ""
+    prev_kept = False
+    prev_q = False
+    for i, (clause, ok, q, sep) in enumerate(pieces):
+        if not ok:
+            prev_kept = False
+            continue
+        if not out:
+            # the sender's own first letter stays as written (a lower-case brand, a casual text)
+            out = clause if (cs == s and text[s : s + 1].islower()) or re.match(r"\S*(?:://|www\.|@)", clause) else _cap(clause)
+        elif prev_kept and not q and not prev_q:
+            out += sep + clause
+        else:
+            out += ("? " if prev_q else ". ") + _cap(clause)
+        prev_kept, prev_q = True, q
+    out = out.rstrip(" ,;:")
+    out = re.sub(r"(^|\s)i(?=\s|[’'](?:m|ve|d|ll)\b)", lambda m: m.group(1) + "I", out)
+    out += "?" if prev_q else mark_char
+    return out, reason
+
+
+def sentence_edits(text: str, lay: Layout, marks: Sequence[Any], protect: Sequence[tuple[int, int]]) -> list[Edit]:
+    """One edit per flagged sentence (deleted whole when nothing of it is left); "!!!" becomes "!"."""
+    out = []
+    marks = list(marks)
+    for m in list(marks):
+        piece = text[m.start : m.end]
+        if m.name == "shouting" and not any(c.isalpha() for c in piece) and len(piece.strip()) > 1:
+            marks.remove(m)
+            if not any(s <= m.start < e for s, e in lay.sentences) or not any(x.name != "shouting" and x.start < m.end and x.end > m.start for x in marks):
+                out.append(edit(text, m.start, m.end, piece.strip()[0], "politeness.shouting"))
+    for s, e in lay.sentences:
+        fixed = fix_sentence(text, s, e, marks, protect)
+        if fixed is None or any(s <= x.start < e for x in out):
+            continue
+        new, reason = fixed
+        if new == text[s:e]:
+            continue
+        if new:
+            out.append(edit(text, s, e, new, reason))
+            continue
+        out.append(delete_sentence(text, lay, s, e, reason))
+    return out
+
+
+def delete_sentence(text: str, lay: Layout, s: int, e: int, reason: str) -> Edit:
+    """Delete sentence ``text[s:e]`` with the space after it (or before it, at the end of a line)."""
+    # delete the sentence and the space after it (or before it, at the end of a line)
+    a, b = s, e
+    while b < len(text) and text[b] in " \t":
+        b += 1
+    if b < len(text) and text[b] == "\n" and (a == 0 or text[a - 1] == "\n"):
+        while b < len(text) and text[b].isspace():
+            b += 1
+        if b >= lay.body_end and a > 0:  # the last sentence of the body: keep the break before the sign-off
+            b = e
+            while a > 0 and text[a - 1].isspace():
+                a -= 1
+    elif b >= len(text) or text[b] == "\n":
+        while a > 0 and text[a - 1] in " \t":
+            a -= 1
+        b = e
+    return edit(text, a, b, "", reason)
