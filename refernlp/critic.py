@@ -102,18 +102,41 @@ class Critic:
         emb = self.encoder.encode([prepared.text])[0] if self.encoder is not None else None
         return Analysis(prepared, doc, freeze_probs(self.classifiers.predict(doc, emb)))
 
-    def analyse_many(self, texts: Iterable[str], *, batch_size: int = 64) -> list[Analysis]:
-        """Analyse many drafts with ``nlp.pipe``; raises :class:`InputError` on the first bad one."""
+    def analyse_many(self, texts: Iterable[str], *, batch_size: int = 64, max_chars: int | None = None) -> list[Analysis]:
+        """Analyse many drafts with ``nlp.pipe``; raises :class:`InputError` on the first bad one.
+
+        ``max_chars`` overrides the critic's limit for this call (the rewriter scores its own
+        candidates, which may be longer than the draft they were made from).
+        """
+        limit = self.max_chars if max_chars is None else int(max_chars)
         prepared = []
         for i, t in enumerate(texts):
             try:
-                check_text(t, max_chars=self.max_chars)
+                check_text(t, max_chars=limit)
             except InputError as exc:
                 raise InputError(f"draft {i}: {exc}") from None
             prepared.append(prepare(t))
+        texts = [p.text for p in prepared]
+        encoded: dict = {}
+        worker = None
+        if self.encoder is not None:
+            # the encoder (onnxruntime, outside the GIL) runs while spaCy parses; each draft is still
+            # encoded on its own, so the results equal those of one-at-a-time analysis
+            def encode() -> None:
+                try:
+                    encoded["embs"] = self.encoder.encode(texts)
+                except BaseException as exc:  # re-raised below, in the caller's thread
+                    encoded["error"] = exc
+
+            worker = threading.Thread(target=encode, name="refernlp-encode", daemon=True)
+            worker.start()
         with self._lock:
-            docs = list(self.nlp.pipe((p.text for p in prepared), batch_size=batch_size))
-        embs = self.encoder.encode([p.text for p in prepared]) if self.encoder is not None else [None] * len(docs)
+            docs = list(self.nlp.pipe(texts, batch_size=batch_size))
+        if worker is not None:
+            worker.join()
+            if "error" in encoded:
+                raise encoded["error"]
+        embs = encoded["embs"] if worker is not None else [None] * len(docs)
         return [Analysis(p, d, freeze_probs(self.classifiers.predict(d, e))) for p, d, e in zip(prepared, docs, embs)]
 
     # --- critiques ------------------------------------------------------------------------

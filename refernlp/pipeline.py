@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import threading
 
-import numpy as np
 import spacy
 from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, LENGTH, LOWER
 from spacy.language import Language
@@ -104,22 +103,21 @@ def make_refernlp(nlp: Language, name: str, models: str | None, relationship: st
     return RefernlpPipe(nlp, name, models=models, relationship=relationship, channel=channel)
 
 
-_ENGLISH_HASHES = np.array(sorted(word_hashes(_ENGLISH)), dtype=np.uint64)
+_ENGLISH_HASHES = word_hashes(_ENGLISH)
 
 
 def looks_english(doc: Doc) -> bool | None:
     """``None`` when there are too few words to tell; else whether the draft reads as English."""
     if not len(doc):
         return None
-    arr = doc.to_array([IS_ALPHA, LOWER, IDX, LENGTH])
-    words = arr[arr[:, 0] == 1]
+    words = [(low, a, n) for alpha, low, a, n in doc.to_array([IS_ALPHA, LOWER, IDX, LENGTH]).tolist() if alpha]
     if len(words) < 4:
         return None
     text = doc_text(doc)
-    letters = "".join([text[a : a + n] for a, n in words[:, 2:4].tolist()])
+    letters = "".join([text[a : a + n] for _, a, n in words])
     # ASCII characters among the letters, counted in C (str.isascii per character before)
     latin = len(letters.encode("ascii", "ignore")) / max(1, len(letters))
-    func = int(np.isin(words[:, 1], _ENGLISH_HASHES).sum()) / len(words)
+    func = sum(1 for low, _, _ in words if low in _ENGLISH_HASHES) / len(words)
     return latin >= 0.6 and func >= 0.12
 
 

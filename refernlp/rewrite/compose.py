@@ -192,7 +192,9 @@ def compose(
     # one critic batch per relationship (the relationship changes some findings)
     for rel in dict.fromkeys(c.relationship for c in cands):
         group = [c for c in cands if c.relationship == rel]
-        for c, a in zip(group, critic.analyse_many([c.text for c in group])):
+        texts = [c.text for c in group]
+        # a candidate (an introduction request wrapping the note) may be longer than the draft's limit
+        for c, a in zip(group, critic.analyse_many(texts, max_chars=max([critic.max_chars, *map(len, texts)]))):
             c.critique = build_critique(a, rel)
     chosen: list[Candidate] = []
     if multi:  # one per relationship first

@@ -38,10 +38,12 @@ _DEADLINE = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|noon)|this week)$",
     re.IGNORECASE,
 )
-_DEADLINE_TAIL = re.compile(r"\s*(?:morning|afternoon|evening|night|at the latest|latest|pls|please)\b", re.IGNORECASE)
+_DEADLINE_TAIL = re.compile(r"[\s,]*(?:morning|afternoon|evening|night|at the latest|latest|pls|please|ideally|preferably|if possible)\b", re.IGNORECASE)
 _DEADLINE_HEAD = re.compile(r"(?:,\s*|\s+)(?:ideally|preferably|hopefully|like|and|or)?\s*$", re.IGNORECASE)
 _CLAUSE = re.compile(
-    r"\s*(?:;|:(?=\s)|\s[-–—]\s|,\s*(?=(?:and|but|so|ideally|preferably|no need|or else|otherwise|because|since|"
+    # (?<!\s): a separator starts where its whitespace starts, never inside a whitespace run (which made
+    # finditer quadratic on long runs of spaces)
+    r"(?<!\s)\s*(?:;|:(?=\s)|\s[-–—]\s|,\s*(?=(?:and|but|so|ideally|preferably|no need|or else|otherwise|because|since|"
     r"after|considering)\b)|\s(?:so|but|or else|otherwise|because|since)\s(?=\w)|\s(?:and)\s(?=(?:i|i'm|i’m|i've|i’ve|i'd|my|we|it|"
     r"you|u|no|that)\b))\s*",
     re.IGNORECASE,
@@ -273,10 +275,13 @@ def fix_sentence(text: str, s: int, e: int, marks: Sequence[Any], protect: Seque
         text = text[:s] + "".join(low) + text[e:]
     reasons = {FIX_REASONS[m.name] for m in marks}
     reason = next(r for r in _REASON_ORDER if r in reasons)
-    tail = _TERMINAL.search(text, s, e)
+    # the sentence's closing punctuation; searched in its last characters only (a regex search over a long
+    # whitespace run is quadratic), after the trailing whitespace, which the pattern would absorb anyway
+    e_core = s + len(text[s:e].rstrip())
+    tail = _TERMINAL.search(text, max(s, e_core - 200), e_core)
     body_end = tail.start() if tail and tail.start() > s else e
     terminal = text[body_end:e].strip()
-    mark_char = "?" if "?" in terminal else ("!" if "!" in terminal and "shouting" not in {m.name for m in marks} else ".")
+    mark_char = "?" if "?" in terminal else ("!" if "!" in terminal else ".")
     pieces: list[tuple[str, bool, bool, str]] = []  # (text, kept, question, separator before)
     for sep, cs, ce in clauses(text, s, body_end):
         here = _overlaps(cs, ce, marks)

@@ -171,7 +171,7 @@ def place(d: Draft, edits: list[Edit], inserts: list[Insert]) -> list[Edit]:
             if d.lay.greeting and at == d.lay.body_start and d.lay.greeting[-1:] == "," and "\n" not in d.text[d.lay.body_start - 2 : at]:
                 piece = piece[0].lower() + piece[1:]  # "Hi Tom, hope you've been well! ..."
             guarded = any(a <= at < b for a, b in d.protect)
-            if nxt.isalpha() and nxt.islower() and not guarded and re.match(r"[a-z]+\b", d.text[at : at + 12]) and d.text[at : at + 12].split()[0].lower() in _COMMON_START:
+            if not any(x.start <= at < x.end for x in edits) and nxt.isalpha() and nxt.islower() and not guarded and re.match(r"[a-z]+\b", d.text[at : at + 12]) and d.text[at : at + 12].split()[0].lower() in _COMMON_START:
                 out.append(edit(d.text, at, at + 1, piece + " " + nxt.upper(), ins.reason))
             else:
                 out.append(edit(d.text, at, at, piece + " ", ins.reason))
@@ -278,7 +278,8 @@ def _drop_referral(d: Draft, sent: tuple[int, int], fixed: str) -> str | None:
         return fixed if not _REFER.search(fixed) else ""
     out, prev = "", False
     for sep, a, b in clauses(d.text, s, e):
-        if _REFER.search(d.text[a:b]):
+        rest = {w.lower() for w in re.findall(r"[^\W\d_][\w'’&-]{2,}", d.text[a:b])} - _CUE_WORDS
+        if _REFER.search(d.text[a:b]) and len(rest) <= 3 and not any(x < b and y > a for x, y in d.protect):
             prev = False
             continue
         out += (d.text[sep:a] if (out and prev) else (". " if out else "")) + d.text[a:b]
@@ -357,6 +358,11 @@ def plan_edits(d: Draft, relationship: str, plan: Plan) -> list[Edit]:
             new = _chat_ask(d, sent, fixed) if i == 0 else _drop_referral(d, sent, fixed)
             if new is None:
                 continue
+            if i > 0 and new == d.text[s:e].strip():
+                # the referral talk could not be cut out of the sentence: drop it whole unless it holds a fact
+                if any(x < e and y > s for x, y in d.protect):
+                    continue
+                new = ""
             edits = [x for x in edits if not (x.start < e and x.end > s)]
             if new or i == 0:
                 edits.append(edit(d.text, s, e, new, "relationship.second_degree_direct_ask"))

@@ -257,7 +257,10 @@ def test_good_paraphrases_of_inserted_sentences_are_used(critic):
         return s.replace("Thanks so much either way!", "Thank you so much, either way!")
 
     gen = ScriptedGenerator(reword)
-    draft = "Hi Grace, could you keep me in mind for senior UX researcher roles in Toronto or remote? Nadia"
+    draft = (
+        "Hi Grace,\n\nI'm looking for senior UX researcher roles in Toronto or remote. I have 8 years of experience in "
+        "mixed-methods research. Send me anything you hear of.\n\nNadia"
+    )
     default = critic.rewrite(draft, relationship="strong")
     assert any("Thanks so much either way!" in r.text for r in default), "precondition: an inserted sentence to reword"
     with_gen = critic.rewrite(draft, relationship="strong", generator=gen)
