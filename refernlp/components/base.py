@@ -150,7 +150,7 @@ def inside_word(doc: Doc, start: int, end: int) -> bool:
     return end < len(doc) and not doc[end - 1].whitespace_ and doc[end - 1].is_alpha and doc[end].is_alpha
 
 
-#: an unfilled template placeholder: ``[Name]``, ``{company}``, ``<Job Title>``, ``____``, ``XXX``
+#: an unfilled template placeholder: ``[Name]``, ``{company}``, ``<Job Title>``, ``____``, a run of capital Xs
 PLACEHOLDER = re.compile(
     r"\[(?!(?:at|dot|sic)\])[^\[\]\n]*[A-Za-z][^\[\]\n]{0,40}\](?!\()"
     r"|\{\{?\s*[A-Za-z][\w .-]{0,40}\}\}?"
