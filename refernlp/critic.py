@@ -62,7 +62,7 @@ class Critic:
         ``backend="accurate"`` (the default) runs the shipped fine-tuned encoder
         with onnxruntime (or an ONNX encoder in ``models_dir/encoder/``) and the
         blended task models; ``"fast"`` uses the linear models alone (numpy,
-        several times faster); ``"neural"`` runs models trained by the user with
+        about 2.5x the throughput); ``"neural"`` runs models trained by the user with
         ``refernlp train --neural/--fine-tune`` on a torch encoder (needs the
         ``neural`` extra). Every model and encoder file is checksum-verified
         before use; models refuse an encoder they were not trained on.

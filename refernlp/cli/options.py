@@ -92,7 +92,7 @@ def models_option(help: str = "A model directory from `refernlp train`; tasks it
 
 BACKEND_HELP = (
     "accurate: the fine-tuned encoder (onnxruntime) blended with the linear models; "
-    "fast: the linear models alone, several times faster; "
+    "fast: the linear models alone, about 2.5x the throughput; "
     "neural: models you trained with `refernlp train --backend neural` (needs refernlp[neural]). "
     "'linear' is accepted for fast."
 )
