@@ -165,13 +165,9 @@ def torch_installed() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
-def bench_cold_start(repeats: int) -> dict[str, Any]:
-    cli = [str(cli_path()), "critique", "--backend", "fast", str(DRAFT.relative_to(ROOT))]
-    cmds = {"baseline": [sys.executable, "-c", BASELINE_CODE], "cli": cli}
-    with_torch = torch_installed()
-    if with_torch:
-        cmds["baseline_no_torch"] = [sys.executable, "-c", BASELINE_NO_TORCH_CODE]
-    log(f"cold start + memory: {repeats} interleaved rounds of {len(cmds)} processes (+1 warm-up round)")
+def interleaved(cmds: dict[str, list[str]], repeats: int, what: str) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall seconds and peak RSS (MiB) of each command over ``repeats`` rounds, after one warm-up round."""
+    log(f"{what}: {repeats} interleaved rounds of {len(cmds)} processes (+1 warm-up round)")
     for cmd in cmds.values():
         run_measured(cmd)
     walls: dict[str, list[float]] = {k: [] for k in cmds}
@@ -183,6 +179,16 @@ def bench_cold_start(repeats: int) -> dict[str, Any]:
             w, r, _ = run_measured(cmds[name])
             walls[name].append(w)
             rss[name].append(r / 2**20)
+    return walls, rss
+
+
+def bench_cold_start(repeats: int) -> dict[str, Any]:
+    cli = [str(cli_path()), "critique", "--backend", "fast", str(DRAFT.relative_to(ROOT))]
+    cmds = {"baseline": [sys.executable, "-c", BASELINE_CODE], "cli": cli}
+    with_torch = torch_installed()
+    if with_torch:
+        cmds["baseline_no_torch"] = [sys.executable, "-c", BASELINE_NO_TORCH_CODE]
+    walls, rss = interleaved(cmds, repeats, "cold start + memory")
     pair_ratios = [c / b for c, b in zip(walls["cli"], walls["baseline"])]
     # a child's ru_maxrss can never read below this process's own peak RSS at spawn time
     import resource
@@ -507,17 +513,7 @@ def bench_backends(texts: list[str], quick: bool) -> dict[str, Any]:
     for b in ("accurate", "fast"):
         cmds[b] = [str(cli_path()), "critique", "--backend", b, str(DRAFT.relative_to(ROOT))]
     repeats = 3 if quick else 7
-    log(f"backends: cold start, {repeats} interleaved rounds of {len(cmds)} processes (+1 warm-up)")
-    for cmd in cmds.values():
-        run_measured(cmd)
-    walls: dict[str, list[float]] = {k: [] for k in cmds}
-    rss: dict[str, list[float]] = {k: [] for k in cmds}
-    names = list(cmds)
-    for i in range(repeats):
-        for name in names[i % len(names):] + names[: i % len(names)]:
-            w, r, _ = run_measured(cmds[name])
-            walls[name].append(w)
-            rss[name].append(r / 2**20)
+    walls, rss = interleaved(cmds, repeats, "backends: cold start + memory")
     out: dict[str, Any] = {"baseline_command": " ".join(base[1:]), "baseline_s": summary(walls["baseline"]), "baseline_mib": summary(rss["baseline"])}
     n = 500 if quick else 2_000
     drafts = list(itertools.islice(itertools.cycle(texts), n))
