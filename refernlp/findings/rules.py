@@ -141,19 +141,23 @@ def _transparency_low(ctx: Context, id: str, sev: str) -> Iterator[Finding]:
     if ctx.transparency != "low" or ctx.request_type == "none" or set(ctx.missing) & {"company", "role_or_job_link", "role_or_field"} or link_only(ctx):
         return
     todo = [_ADVICE[m] for m in ctx.missing if m in _ADVICE]
+    if not todo:
+        # unfilled [placeholders] alone have their own warning (input.placeholder): one problem, one finding
+        return
     if ctx.placeholders:
         todo.insert(0, "fill in the placeholders")
-    if not todo:
-        return
     yield finding(id, sev, "The request is not specific enough for your contact to act on.", ctx.first_ask, "To make it concrete: " + "; ".join(todo) + ".")
 
 
 # --- relationship ------------------------------------------------------------
 def _bonded(ctx: Context) -> bool:
-    return bool(ctx.cue("reconnect", "bond") or ctx.strat("compliment", "offer_help"))
+    """Reconnection (a reminder of how they know each other counts), a compliment, congratulations or an offer to help."""
+    return bool(ctx.cue("reconnect", "met_once", "known", "bond") or ctx.strat("compliment", "offer_help"))
 
 
-@rule("relationship.ask_before_bond", "warning", "A weak tie asked directly for a referral with no bond-building.", flags=[('Could you refer me for the Data Analyst role at Acme?', 'targeted', 'weak')], passes=[("It's been ages! Congrats on the promotion. Could you refer me for the Data Analyst role at Acme?", 'targeted', 'weak')])
+@rule("relationship.ask_before_bond", "warning", "A weak tie asked directly for a referral with no bond-building.", flags=[('Could you refer me for the Data Analyst role at Acme?', 'targeted', 'weak')], passes=[("It's been ages! Congrats on the promotion. Could you refer me for the Data Analyst role at Acme?", 'targeted', 'weak'),
+              ("Hi Raj, we met on the CIOB site tour of the depot last spring. Could you refer me for the Site Manager role at CPB?", 'targeted', 'weak'),
+              ("Tobias, long time since the Frankfurt secondment! Could you refer me for JR-20391 at Deutsche Bahn?", 'targeted', 'weak')])
 def _ask_before_bond(ctx: Context, id: str, sev: str) -> Iterator[Finding]:
     if ctx.relationship == "weak" and ctx.request_type != "none" and not _bonded(ctx):
         yield finding(id, sev, "Weak or dormant tie asked for a referral with no reconnection, compliment or offer to help: such requests are often ignored.", ctx.first_ask, "Build the bond first: reconnect, congratulate them or offer help, and ask for a short chat before asking for a referral.")

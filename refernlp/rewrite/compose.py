@@ -121,9 +121,20 @@ def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutua
     )
 
 
+#: a referral ask with no warning that does not read as polite gets the light touches: the plan of each relationship
+_TOUCH = {"strong": Plan.DIRECT, "weak": Plan.SOFT, "second_degree": Plan.COLD}
+
+
+def ready_to_send(crit: Critique, purpose: str) -> bool:
+    """No warning or error finding, and (for a referral ask) read as polite: the draft is sent as it is."""
+    if any(f.severity in _BLOCKING for f in crit.findings):
+        return False
+    return purpose not in ASK_PURPOSES or crit.request_type.label == "none" or crit.politeness.label == "polite"
+
+
 def _plans(d: Draft, crit: Critique, rel: str) -> tuple[Plan, ...]:
     if not any(f.severity in _BLOCKING for f in crit.findings):
-        return (Plan.KEEP,)
+        return (Plan.KEEP,) if ready_to_send(crit, d.purpose) else (_TOUCH[rel],)
     if d.purpose not in ASK_PURPOSES or d.rtype == "none":
         return (Plan.POLISH,)
     plans = PLANS[rel]
@@ -173,8 +184,8 @@ def compose(
     purpose = purpose_of(analysis, crit)
     chan = resolve_channel_label(analysis, channel, crit)
     cands: list[Candidate] = []
-    # no warning or error with the given (or inferred) relationship: the draft is ready to send as it is
-    ready = not any(f.severity in _BLOCKING for f in crit.findings)
+    # no warning or error with the given (or inferred) relationship (and polite): the draft is ready to send as it is
+    ready = ready_to_send(crit, purpose)
     for rel in rels:
         rc = crit if crit.relationship.label == rel else build_critique(analysis, rel)
         d = _draft(analysis, rc, purpose, chan, mutual, seed, bank)

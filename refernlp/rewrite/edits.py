@@ -58,7 +58,7 @@ _COMMON = frozenset(
 )
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _GREETING = re.compile(
-    r"\s*(?:(?i:hi+|hey+|hello|dear|hiya|heya|yo|good\s+(?:morning|afternoon|evening))"
+    r"\s*(?:(?i:hi+|hey+|hello|dear|hiya|heya|yo|good\s+(?:morning|afternoon|evening)|hola|bonjour|salut|ciao|hallo|ol[aá]|g'day|howdy|greetings)"
     r"(?:\s+(?i:mr|mrs|ms|dr|miss|prof)\.?)?(?:\s+[\w'’.-]+){0,3}?\s*[,!.:\-–—]+|(?i:hi+|hey+|hello)\b"
     r"|[A-Z][\w'’-]+\s*[,:—–-]+[ \t]*(?=\n))[ \t]*"
 )
@@ -215,6 +215,41 @@ def _holds_facts(text: str, cs: int, ce: int, marks: Sequence[Any]) -> bool:
     return False
 
 
+#: demand words with a gentler equivalent that keeps the clause whole ("I expect you'll know of posts")
+_SOFTEN = tuple(
+    (re.compile(r"(?i)\b" + a + r"(?![\w'’])"), b)
+    for a, b in (
+        (r"i expect (?:you|u)['’]ll", "you may"), (r"i expect (?:you|u) will", "you may"), (r"i expect (?:you|u) to", "I'd be grateful if you could"),
+        (r"(?:you|u) should", "you could"), (r"i['’]ll need", "I'm hoping to have"), (r"i will need", "I'm hoping to have"),
+        (r"i require", "I'd appreciate"),
+    )
+)
+
+
+def _softens(text: str, m: Any) -> bool:
+    """Whether the demand mark ``m`` starts words :data:`_SOFTEN` replaces."""
+    return any(p.match(text, m.start) for p, _ in _SOFTEN)
+
+
+def _case_like(old: str, new: str) -> str:
+    return new[0].upper() + new[1:] if old[:1].isupper() else new
+
+
+_CONTRACTION = re.compile(r"['’](?:ll|d|re|ve|s)\b", re.IGNORECASE)
+
+
+def _first_word(piece: str) -> str:
+    m = re.match(r"\s*(?:(?:just|please|pls|plz|kindly|so|and)\s+)*([A-Za-z]+)", piece)
+    return m.group(1).lower() if m else ""
+
+
+def _command_words() -> frozenset[str]:
+    """The verbs a bare command starts with (the strategy lexicon's ``bare_imperative`` words)."""
+    from ..resources import lexicon
+
+    return frozenset(lexicon("strategies")["strategies"]["bare_imperative"]["words"])
+
+
 def _unshout(piece: str) -> str:
     def low(m: re.Match[str]) -> str:
         w = m.group(0)
@@ -243,10 +278,16 @@ def _decap(piece: str) -> str:
     return piece[0].lower() + piece[1:]
 
 
+#: "do i have to", "update for the team": the first word is no command
+_NOT_COMMAND = re.compile(
+    r"(?i)^\w+\s+(?:i|you|u|we|they|he|she|it)\b|^(?:update|call|email|text|message|check|answer|drop|push|reply)\s+(?:for|on|from|of|about)\b"
+)
+
+
 def _hedge(piece: str) -> str:
     """A bare command as a hedged question from its own words: "Refer me for X" -> "Would you be willing to refer me for X"."""
     core = _SOFT_END.sub("", _SOFT_START.sub("", piece.strip())).strip(" ,")
-    if not core:
+    if not core or _NOT_COMMAND.match(core):
         return ""
     letters = [c for c in core if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 3:
@@ -288,29 +329,37 @@ def fix_sentence(text: str, s: int, e: int, marks: Sequence[Any], protect: Seque
         names = {m.name for m in here}
         clause = text[cs:ce]
         question = False
-        drop_marks = [m for m in here if m.name in _DROP and not (m.name == "demand" and _DEADLINE.match(text[m.start : m.end].strip()))]
+        drop_marks = [m for m in here if m.name in _DROP and not (m.name == "demand" and (_DEADLINE.match(text[m.start : m.end].strip()) or _softens(text, m)))]
         if drop_marks and not _protected(cs, ce, protect) and not _holds_facts(text, cs, ce, here):
             pieces.append(("", False, False, text[sep:cs]))
             continue
         # cut the words themselves: deadline words, swear words, and (in a clause holding a fact) the rest
         cuts = sorted(
-            (m for m in here if m.name in {"swearing", "demand"} or (m.name in _DROP and _protected(cs, ce, protect))),
+            (m for m in here if (m.name in {"swearing", "demand"} or (m.name in _DROP and _protected(cs, ce, protect))) and not _softens(text, m)),
             key=lambda m: m.start, reverse=True,
         )
+        cut_subject = False  # "I need you to put my name forward": what is left is a command, to be hedged
         for m in cuts:
             a, b = max(m.start, cs) - cs, min(m.end, ce) - cs
             if _protected(m.start, m.end, protect):
                 continue
+            c = _CONTRACTION.match(clause, b)  # "I expect you" + "'ll": the contraction goes with it
+            b = c.end() if c else b
             t = _DEADLINE_TAIL.match(clause, b)
             b = t.end() if t else b
+            if not clause[:a].strip(" ,") and m.name == "demand" and not _DEADLINE.match(text[m.start : m.end].strip()):
+                cut_subject = True
             h = _DEADLINE_HEAD.search(clause[:a])
             a = h.start() if h else a
             clause = clause[:a] + clause[b:]
+        for pat, soft in _SOFTEN:
+            clause = pat.sub(lambda m: _case_like(m.group(0), soft), clause)
         clause = re.sub(r"\s{2,}", " ", clause).strip(" ,")
         if len(re.findall(r"\w+", clause)) < 2:
             pieces.append(("", False, False, text[sep:cs]))
             continue
-        if "bare_imperative" in names:
+        commands = [m for m in here if m.name == "bare_imperative" and cs <= m.start < ce]
+        if (commands or (cut_subject and _first_word(clause) in _command_words())):
             hedged = _hedge(clause)
             if hedged:
                 clause, question = hedged, True

@@ -38,11 +38,6 @@ from .realise import first_name, indefinite_article  # noqa: F401  (indefinite_a
 
 _THANKS = re.compile(r"\s*(?:thanks|thank you|many thanks|cheers|thx|ty|appreciate)", re.IGNORECASE)
 _REFER = re.compile(r"(?i)\brefer(?:\b|ral|ring|red|s\b)")
-#: the draft's own reconnecting line (the bond detector may miss it; no placeholder is added then)
-_OWN_BOND = re.compile(
-    r"(?i)\bhope (?:you've|you’ve|you have|you're|you’re|you are|all is|things are|life is|you|the)\b|\bwe met\b|\bbeen (?:a while|ages|forever|too long|so long)|"
-    r"\blong time\b|\bcongrat|\bsince (?:we|our|that|the)\b|\bremember me\b|\bwe (?:worked|studied|were)\b"
-)
 #: the draft names a kind of work itself (the role reader may miss it; no placeholder is added then)
 _NAMES_KIND = re.compile(r"(?i)\b(?:roles?|positions?|jobs?|vacanc(?:y|ies)|openings? (?:in|for)|work (?:in|as)|posts?)\b")
 #: sentence starts that are capitalised when a sentence is inserted before them (never a name or a brand)
@@ -169,7 +164,7 @@ def place(d: Draft, edits: list[Edit], inserts: list[Insert]) -> list[Edit]:
                 out.append(edit(d.text, g0, g0, ", " + piece[0].lower() + piece[1:], ins.reason))
                 continue
             if d.lay.greeting and at == d.lay.body_start and d.lay.greeting[-1:] == "," and "\n" not in d.text[d.lay.body_start - 2 : at]:
-                piece = piece[0].lower() + piece[1:]  # "Hi Tom, hope you've been well! ..."
+                piece = piece if piece.startswith(("I ", "I'", "I’")) else piece[0].lower() + piece[1:]  # "Hi Tom, hope you've been well! ..."
             guarded = any(a <= at < b for a, b in d.protect)
             if not any(x.start <= at < x.end for x in edits) and nxt.isalpha() and nxt.islower() and not guarded and re.match(r"[a-z]+\b", d.text[at : at + 12]) and d.text[at : at + 12].split()[0].lower() in _COMMON_START:
                 out.append(edit(d.text, at, at + 1, piece + " " + nxt.upper(), ins.reason))
@@ -198,8 +193,19 @@ def fixes(d: Draft) -> list[Edit]:
 
 _LEAD_SPLIT = re.compile(
     r"[,;]?\s*(?:and\s+|so\s+|but\s+)?(?:i\s+would\s+be|i'd\s+be|i’d\s+be|i\s+was\s+wondering|i\s+wanted\s+to\s+ask|"
-    r"(?:would|could|can|will|may)\s+(?:you|u)|is there any chance|any chance|do you think|are you able|refer)\b",
+    r"(?:would|could|can|will|may)\s+(?:you|u)|is there any chance|any chance|do you think|are you able|refer|"
+    r"(?:i\s+would|i'd|i’d|would)\s+(?:really\s+|greatly\s+|so\s+|very\s+|truly\s+)?(?:appreciate|welcome|value|love|be\s+grateful))\b",
     re.IGNORECASE,
+)
+#: a clause that only sets up the ask after it ("If you hear of anything", "Should you learn of openings")
+_CONDITION = re.compile(r"(?i)^\s*(?:if|should|when|whenever|in case|as soon as|once|were you)\b")
+_SOFT_TAIL = re.compile(r"(?i)(?:[\s,]+(?:please|pls|plz|kindly|just|and|so))+\s*$")
+#: a condition inside the words before the ask ("..., if you hear of anything"): it goes with the ask
+_INNER_CONDITION = re.compile(r"(?i)(?:^|[\s,;]+)(?:if|should|when|whenever|in case)\s+(?:you|u|ur|your|there|anything|something|one|any)\b")
+#: what may stand right before "refer me" for the swap to a chat to read well ("would you be willing to refer me")
+_MODAL_BEFORE = re.compile(
+    r"(?i)(?:\b(?:could|would|can|will|might)\s+(?:you|u)|\b(?:you|u)\s+(?:could|would|can|might)|\b(?:open|willing|able)\s+to|"
+    r"\bconsider|\bmind)(?:\s+(?:please|possibly|maybe|kindly|perhaps|just|even))*\s+$"
 )
 
 
@@ -212,33 +218,69 @@ _CUE_SWAP = (
     (re.compile(r"(?i)\brefer me(?=\s+(?:for|to|at)\b)(\s+(?:for|to|at))"), "have a short chat with me about"),
     (re.compile(r"(?i)\breferring me\b()"), "having a short chat with me"),
     (re.compile(r"(?i)\brefer me\b()"), "have a short chat with me"),
-    (re.compile(r"(?i)\brefer\b()(?=\s*[?!.]|\s*$)"), "have a short chat about it"),
 )
 
 
 def _swap_cue(fixed: str) -> str | None:
-    """The sentence with only its referral words turned into a request for a chat, or None."""
+    """The sentence with only its referral words turned into a request for a chat, or None.
+
+    Only after a modal ("could you", "would you be willing to", "consider"): elsewhere
+    ("pls refer me", "magpa-refer") the swap would not read as English.
+    """
     for pat, new in _CUE_SWAP:
         m = pat.search(fixed)
-        if m:
+        if m and _MODAL_BEFORE.search(fixed[: m.start()]):
             out = fixed[: m.start()] + new + fixed[m.end() :]
             return None if _REFER.search(out) else out
     return None
 
 
+def _referral_at(d: Draft, a: int, b: int) -> bool:
+    """Whether ``d.text[a:b]`` holds a referral cue (or a referral word)."""
+    return any(m.name == "referral" and m.start < b and m.end > a for m in d.cues) or bool(_REFER.search(d.text, a, b))
+
+
+def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
+    """The sentence's words before and after its referral clauses, each as written (either may be "")."""
+    before: list[str] = []
+    after: list[str] = []
+    seen = False
+    for sep, a, b in clauses(d.text, s, e):
+        if _referral_at(d, a, b):
+            lead = _SOFT_TAIL.sub("", _LEAD_SPLIT.split(d.text[a:b], maxsplit=1)[0]).strip(" ,;")
+            cond = _INNER_CONDITION.search(lead)
+            lead = lead[: cond.start()].strip(" ,;") if cond else lead
+            if not seen and lead and len(lead.split()) >= 3 and not _REFER.search(lead) and not _CONDITION.match(lead) and not _referral_at(d, a, a + len(lead)):
+                before.append(lead)
+            seen = True
+            continue
+        piece = d.text[a:b].strip(" ,;")
+        if not piece:
+            continue
+        (after if seen else before).append(piece)
+    while before and _CONDITION.match(before[-1]):
+        before.pop()  # a condition of the ask that goes
+    return " ".join(before).strip(), ", ".join(after).strip()
+
+
 def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
-    """The referral ask of ``sent`` as a request for a conversation, keeping every fact it held."""
+    """The referral ask of ``sent`` as a request for a conversation, keeping the facts it held."""
     s, e = sent
     swapped = _swap_cue(fixed)
     if swapped is not None:
         return swapped
     v = d.values
-    lead = _LEAD_SPLIT.split(fixed, maxsplit=1)[0].strip(" ,;")
-    if lead == fixed.strip() or len(lead.split()) < 3 or _REFER.search(lead) or not re.search(r"(?i)\b(?:i|i'm|i’m|my|we)\b", lead) or re.match(r"(?i)(?:if|and|so|but|or)\b", lead):
-        lead = ""
     here = d.text[s:e]
-    company = v["company"] if v["company"] and v["company"] in here and v["company"] not in lead else None
-    role = v["role"] if v["role"] and v["role"] in here and v["role"] not in lead else None
+    if fixed == here:
+        lead, rest = _without_referral(d, s, e)
+    else:  # the sentence was fixed in place first: split the fixed text
+        lead = _LEAD_SPLIT.split(fixed, maxsplit=1)[0].strip(" ,;")
+        if lead == fixed.strip() or len(lead.split()) < 3 or _REFER.search(lead) or _CONDITION.match(lead):
+            lead = ""
+        rest = ""
+    lead = lead.rstrip(".!?…")
+    company = v["company"] if v["company"] and v["company"] in here and v["company"] not in lead + rest else None
+    role = v["role"] if v["role"] and v["role"] in here and v["role"] not in lead + rest else None
     if role and company:
         about = f"{role_np(role)} at {company}"
     elif role:
@@ -248,23 +290,20 @@ def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
     else:
         about = "the team" if d.rtype == "targeted" else "your work"
     ask = d.pick("chat", about=about)
-    keep = [x for x in (*v["job_ids"], *v["urls"]) if x in here and x not in ask and x not in lead]
+    keep = [x for x in (*v["job_ids"], *v["urls"]) if x in here and x not in ask and x not in lead + rest]
     if keep:
         ask = ask[:-1] + " (" + ", ".join(keep) + ")?"
-    tail = "" if "the team" in about else " " + d.pick("chat_tail" if d.rtype == "targeted" else "chat_tail_general")
-    out = (lead.rstrip(".!?") + ". " + ask + tail) if lead else (ask + tail)
+    tail = "" if "the team" in about or rest else " " + d.pick("chat_tail" if d.rtype == "targeted" else "chat_tail_general")
+    out = (lead + (". " if lead[-1].isalnum() or lead[-1] in ")\"'’”" else " ") + ask + tail) if lead else (ask + tail)
+    if rest:
+        rest = rest[0].upper() + rest[1:] if rest.split()[0].lower() in _COMMON_START else rest
+        out += " " + rest + ("" if rest[-1] in ".!?…" else ".")
     facts = [w for w in re.findall(r"[\w'’&.-]+", here)[1:] if (w[:1].isupper() or any(c.isdigit() for c in w)) and w not in {"I", "I'm", "I’m"}]
-    lost = [w for w in facts if w.strip(".") not in out]
-    if lost:  # the slot reader missed something: keep the sender's own words for what they want
+    if any(w.strip(".") not in out for w in facts):  # the slot reader missed something: keep the sender's words for it
         m = re.search(r"(?i)\brefer(?:ring)?\s+me\s+(?:for|to|at)\s+(.+?)[.!?]*$", here)
-        if m:
+        if m and not lead:
             out = "I'm interested in " + m.group(1) + ". " + d.pick("chat", about="it")
-        else:
-            out = fixed.rstrip(".!? ") + ". " + ask
-    words = lambda t: {w.lower() for w in re.findall(r"[^\W\d_][\w'’&-]{2,}", t)}  # noqa: E731
-    if not lead and words(here) - words(out) - _CUE_WORDS:
-        out = fixed.rstrip() + " " + ask  # the sender's words would be lost: keep them, and add the chat ask
-    if _bare_greeting(d, s):
+    if _bare_greeting(d, s) and not out.startswith(("I ", "I'", "I’")):
         out = out[0].lower() + out[1:]
     return out
 
@@ -272,14 +311,14 @@ def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
 def _drop_referral(d: Draft, sent: tuple[int, int], fixed: str) -> str | None:
     """A later sentence of the note with its referral clauses left out ("" when nothing is left, None: unchanged)."""
     s, e = sent
-    if not _REFER.search(d.text[s:e]):
+    if not _referral_at(d, s, e):
         return None
     if fixed != d.text[s:e]:
         return fixed if not _REFER.search(fixed) else ""
     out, prev = "", False
     for sep, a, b in clauses(d.text, s, e):
         rest = {w.lower() for w in re.findall(r"[^\W\d_][\w'’&-]{2,}", d.text[a:b])} - _CUE_WORDS
-        if _REFER.search(d.text[a:b]) and len(rest) <= 3 and not any(x < b and y > a for x, y in d.protect):
+        if _referral_at(d, a, b) and len(rest) <= 3 and not any(x < b and y > a for x, y in d.protect):
             prev = False
             continue
         out += (d.text[sep:a] if (out and prev) else (". " if out else "")) + d.text[a:b]
@@ -301,8 +340,7 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
     ask = asks[0] if asks else None
     body = d.lay.sentences
     first = body[0][0] if body else d.lay.body_start
-    own_bond = _OWN_BOND.search(d.text, 0, ask[0] if ask else len(d.text))
-    if relationship == "weak" and "relationship.ask_before_bond" in ids and plan in (Plan.SOFT, Plan.TWO_STEP) and not own_bond:
+    if relationship == "weak" and "relationship.ask_before_bond" in ids and plan in (Plan.SOFT, Plan.TWO_STEP):
         out.append(_before_sentence(d, first, d.pick("bond_short" if d.short else "bond"), "relationship.ask_before_bond"))
     after_ask = ask[1] if ask else None
     if "ask.unclear" in ids and ask is None:
@@ -310,7 +348,11 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
         spans = [x for x in (d.values.get("company_at"), d.values.get("role_at")) if x]
         where = next((d.lay.sentence_at(a) for a, _ in spans if d.lay.sentence_at(a)), None)
         at = where[1] if where else d.lay.last_end
-        out.append(_after(d, at, d.pick("ask_targeted" if d.rtype == "targeted" else "ask_general"), "ask.unclear"))
+        if relationship == "second_degree":  # a stranger is asked for a conversation, not a referral
+            piece = d.pick("chat", about=_about(d.values, d.text) if d.rtype == "targeted" else "your work")
+        else:
+            piece = d.pick("ask_targeted" if d.rtype == "targeted" else "ask_general")
+        out.append(_after(d, at, piece, "ask.unclear"))
         after_ask = at
     point = after_ask if after_ask is not None else d.lay.last_end
     if d.rtype == "targeted":
@@ -370,13 +412,46 @@ def plan_edits(d: Draft, relationship: str, plan: Plan) -> list[Edit]:
                 edits.append(delete_sentence(d.text, d.lay, s, e, "relationship.second_degree_direct_ask"))
     adds = additions(d, edits, relationship, plan)
     if relationship == "second_degree":
-        adds = [a for a in adds if a.reason not in {"targeted.no_resume", "ask.unclear"}]
+        adds = [a for a in adds if a.reason != "targeted.no_resume"]
     edits = edits + adds
+    if "ask.buried" in d.finding_ids and plan is not Plan.TWO_STEP:
+        edits = _unbury(d, edits)
     if plan is Plan.INTRO and d.values["mutual"] and not d.values["intro"]:
         edits = _wrap_intro(d, edits)
     elif plan is Plan.TWO_STEP:
         edits = _two_step(d, edits)
     return edits
+
+
+def _about(v: Mapping[str, Any], text: str) -> str:
+    """What a request for a chat is about: the role at the company, the team at the company, or the team."""
+    if v["role"] and v["company"]:
+        return f"{role_np(v['role'])} at {v['company']}"
+    if v["company"]:
+        return f"the team at {v['company']}"
+    return "the team"
+
+
+def _unbury(d: Draft, edits: list[Edit]) -> list[Edit]:
+    """The first ask (as edited, with what was inserted after it) moved up to follow the second body sentence."""
+    asks = d.asks()
+    body = d.lay.sentences
+    if not asks or len(body) < 4:
+        return edits
+    s, e = asks[0]
+    k = next(i for i, x in enumerate(body) if x == (s, e)) if (s, e) in body else -1
+    if k < 3:
+        return edits
+    at = body[1][1]
+    inside = [x for x in edits if s <= x.start and x.end <= e]
+    if any(x.start < e and x.end > s and x not in inside for x in edits) or any(x.start <= at < x.end or x.start == at for x in edits):
+        return edits
+    moved = apply_edits(d.text[s:e], [Edit(x.start - s, x.end - s, x.before, x.after, x.reason) for x in inside]).strip()
+    if not moved:
+        return edits
+    moved = moved[0].upper() + moved[1:] if moved.split()[0].lower() in _COMMON_START else moved
+    rest = [x for x in edits if x not in inside]
+    return [*rest, delete_sentence(d.text, d.lay, s, e, "ask.buried"), edit(d.text, at, at, " " + moved, "ask.buried")]
 
 
 def _wrap_intro(d: Draft, edits: list[Edit]) -> list[Edit]:
