@@ -12,7 +12,8 @@ relationship:
   every job ID and link the slot reader found, appear verbatim;
 * ``no_invention``: no capitalised word or number of the rewrite is in neither
   the draft nor the phrase bank (``[placeholders]`` aside);
-* ``structure``: strong: a plain ask (no ``ask.unclear``/``ask.none`` finding);
+* ``structure``: strong: a plain ask (no ``ask.unclear``/``ask.none`` finding, or
+  for an introduction request a plain request for the introduction);
   weak: no ``relationship.ask_before_bond`` finding, or a reconnecting line
   of the draft's own (which that detector can miss) or a ``[placeholder]`` for one; second_degree: no
   ``relationship.second_degree_direct_ask`` finding and either an introduction
@@ -101,7 +102,7 @@ def facts_kept(row: dict, before, text: str) -> bool:
 ANSWERED = {
     "[A line to reconnect": "relationship.ask_before_bond", "[how you know each other]": "relationship.ask_before_bond",
     "[kind of role or field": "transparency.vague_general", "[company]": "transparency.no_company",
-    "[role title]": "transparency.no_role_or_job",
+    "[role title]": "transparency.no_role_or_job", "[your level": "transparency.low",
 }
 OWN_BOND = re.compile(
     r"(?i)\bhope (?:you've|you’ve|you have|you're|you’re|you are|all is|things are|life is|you|the)\b|\bwe met\b|"
@@ -116,8 +117,8 @@ def answered(text: str) -> set[str]:
 
 def structure_ok(rel: str, cr, text: str) -> bool:
     ids = {f.id for f in cr.findings}
-    if rel == "strong":
-        return not ids & {"ask.unclear", "ask.none"}
+    if rel == "strong":  # a plain ask: for a referral, or (an introduction request) for the introduction
+        return not ids & {"ask.unclear", "ask.none"} or (cr.asks_introduction and "ask.unclear" not in ids)
     if rel == "weak":
         # the bond detector's verdict, or a reconnecting line of the draft's own / a [placeholder] before the ask
         first = text.split("\n\n---\n\n")[1] if text.startswith("First message") else text

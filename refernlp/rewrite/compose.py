@@ -117,7 +117,7 @@ def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutua
         text=text, doc=doc, lay=layout(doc), rtype=crit.request_type.label, purpose=purpose,
         channel=("chat" if short_draft and channel == "linkedin" else channel), findings=crit.findings, marks=marks,
         cues=tuple(doc._.cues or ()), protect=tuple(protect), values=values, bank=bank, seed=seed,
-        finding_ids=frozenset(f.id for f in crit.findings),
+        finding_ids=frozenset(f.id for f in crit.findings), missing=tuple(crit.transparency.missing),
     )
 
 

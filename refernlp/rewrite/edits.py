@@ -330,7 +330,9 @@ def fix_sentence(text: str, s: int, e: int, marks: Sequence[Any], protect: Seque
         clause = text[cs:ce]
         question = False
         drop_marks = [m for m in here if m.name in _DROP and not (m.name == "demand" and (_DEADLINE.match(text[m.start : m.end].strip()) or _softens(text, m)))]
-        if drop_marks and not _protected(cs, ce, protect) and not _holds_facts(text, cs, ce, here):
+        # guilt, presumption, sarcasm and grovelling go with their clause unless it holds a fact of the draft (the
+        # company, role, IDs, links, names of the people); a demand clause that holds a name or number keeps it
+        if drop_marks and not _protected(cs, ce, protect) and (any(m.name != "demand" for m in drop_marks) or not _holds_facts(text, cs, ce, here)):
             pieces.append(("", False, False, text[sep:cs]))
             continue
         # cut the words themselves: deadline words, swear words, and (in a clause holding a fact) the rest

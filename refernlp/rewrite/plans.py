@@ -38,8 +38,6 @@ from .realise import first_name, indefinite_article  # noqa: F401  (indefinite_a
 
 _THANKS = re.compile(r"\s*(?:thanks|thank you|many thanks|cheers|thx|ty|appreciate)", re.IGNORECASE)
 _REFER = re.compile(r"(?i)\brefer(?:\b|ral|ring|red|s\b)")
-#: the draft names a kind of work itself (the role reader may miss it; no placeholder is added then)
-_NAMES_KIND = re.compile(r"(?i)\b(?:roles?|positions?|jobs?|vacanc(?:y|ies)|openings? (?:in|for)|work (?:in|as)|posts?)\b")
 #: sentence starts that are capitalised when a sentence is inserted before them (never a name or a brand)
 _COMMON_START = frozenset(
     "could would can will i i'm i've i'd is are do does did any if my we so and but just please hope it it's "
@@ -91,6 +89,7 @@ class Draft:
     variant: int = 0
     seed: int | None = None
     finding_ids: frozenset[str] = field(default=frozenset())
+    missing: tuple[str, ...] = ()  #: the transparency elements the critique found missing
 
     def pick(self, key: str, **fill: str) -> str:
         node = self.bank["edit"][key]
@@ -300,9 +299,9 @@ def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
         out += " " + rest + ("" if rest[-1] in ".!?…" else ".")
     facts = [w for w in re.findall(r"[\w'’&.-]+", here)[1:] if (w[:1].isupper() or any(c.isdigit() for c in w)) and w not in {"I", "I'm", "I’m"}]
     if any(w.strip(".") not in out for w in facts):  # the slot reader missed something: keep the sender's words for it
-        m = re.search(r"(?i)\brefer(?:ring)?\s+me\s+(?:for|to|at)\s+(.+?)[.!?]*$", here)
+        m = re.search(r"(?i)\brefer(?:ring)?\s+me\s+(?:for|to|at)\s+([^,;:!?]+?)\s*(?:[,;:!?.]|$)", fixed)
         if m and not lead:
-            out = "I'm interested in " + m.group(1) + ". " + d.pick("chat", about="it")
+            out = "I'm interested in " + m.group(1).rstrip(". ") + ". " + d.pick("chat", about="it")
     if _bare_greeting(d, s) and not out.startswith(("I ", "I'", "I’")):
         out = out[0].lower() + out[1:]
     return out
@@ -360,12 +359,17 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
             out.append(_after(d, point, d.pick("no_company"), "transparency.no_company"))
         if "transparency.no_role_or_job" in ids:
             out.append(_after(d, point, d.pick("no_role"), "transparency.no_role_or_job"))
-    if d.rtype == "general" and "transparency.vague_general" in ids and not _NAMES_KIND.search(d.text):
+    if d.rtype == "general" and "transparency.vague_general" in ids:
         at = ask[0] if ask else d.lay.last_end
         if ask:
             out.append(_before_sentence(d, at, d.pick("no_role_field"), "transparency.vague_general"))
         else:
             out.append(_after(d, at, d.pick("no_role_field"), "transparency.vague_general"))
+    if "transparency.low" in ids and d.missing:
+        if d.rtype == "targeted" and "goal_statement" in d.missing and d.values["company"]:
+            out.append(_before_sentence(d, ask[0], d.pick("goal", company=d.values["company"]), "transparency.low") if ask else _after(d, point, d.pick("goal", company=d.values["company"]), "transparency.low"))
+        elif d.rtype == "general" and {"level", "location"} & set(d.missing):
+            out.append(_after(d, point, d.pick("no_level_location"), "transparency.low"))
     if "targeted.no_resume" in ids and d.channel != "linkedin_note":
         key = "resume_short" if d.short else ("resume" if d.rtype == "targeted" else "resume_general")
         out.append(_after(d, point, d.pick(key), "targeted.no_resume"))
@@ -439,17 +443,20 @@ def _unbury(d: Draft, edits: list[Edit]) -> list[Edit]:
     if not asks or len(body) < 4:
         return edits
     s, e = asks[0]
-    k = next(i for i, x in enumerate(body) if x == (s, e)) if (s, e) in body else -1
-    if k < 3:
+    k = body.index((s, e)) if (s, e) in body else -1
+    # after the second sentence of some substance (a greeting line or "Greetings!" does not count)
+    full = [i for i, (a, b) in enumerate(body) if len(d.text[a:b].split()) >= 6]
+    if len(full) < 2 or k <= full[1] + 1:
         return edits
-    at = body[1][1]
+    at = body[full[1]][1]
     inside = [x for x in edits if s <= x.start and x.end <= e]
     if any(x.start < e and x.end > s and x not in inside for x in edits) or any(x.start <= at < x.end or x.start == at for x in edits):
         return edits
     moved = apply_edits(d.text[s:e], [Edit(x.start - s, x.end - s, x.before, x.after, x.reason) for x in inside]).strip()
     if not moved:
         return edits
-    moved = moved[0].upper() + moved[1:] if moved.split()[0].lower() in _COMMON_START else moved
+    moved = re.sub(r"(?i)^(?:but|and|so|anyway|now)\b[\s,]*", "", moved) or moved  # it no longer follows what it answered
+    moved = moved[0].upper() + moved[1:] if moved.split()[0].lower() in _COMMON_START or moved[0].islower() else moved
     rest = [x for x in edits if x not in inside]
     return [*rest, delete_sentence(d.text, d.lay, s, e, "ask.buried"), edit(d.text, at, at, " " + moved, "ask.buried")]
 
