@@ -330,14 +330,17 @@ def fix_sentence(text: str, s: int, e: int, marks: Sequence[Any], protect: Seque
         clause = text[cs:ce]
         question = False
         drop_marks = [m for m in here if m.name in _DROP and not (m.name == "demand" and (_DEADLINE.match(text[m.start : m.end].strip()) or _softens(text, m)))]
-        # guilt, presumption, sarcasm and grovelling go with their clause unless it holds a fact of the draft (the
-        # company, role, IDs, links, names of the people); a demand clause that holds a name or number keeps it
-        if drop_marks and not _protected(cs, ce, protect) and (any(m.name != "demand" for m in drop_marks) or not _holds_facts(text, cs, ce, here)):
+        # the clause goes unless it holds a fact of the draft (company, role, IDs, links) or a name or number; a
+        # guilt, presumption or sarcasm clause that *starts* with its offending words goes all the same ("You
+        # promised Mãe", "I covered your shifts at Ekol"): what is left of it would be a fragment
+        facts = _holds_facts(text, cs, ce, here)
+        lead_mark = any(m.name != "demand" and m.start <= cs + len(clause) - len(clause.lstrip(" ,")) + 1 for m in drop_marks)
+        if drop_marks and not _protected(cs, ce, protect) and (not facts or lead_mark):
             pieces.append(("", False, False, text[sep:cs]))
             continue
         # cut the words themselves: deadline words, swear words, and (in a clause holding a fact) the rest
         cuts = sorted(
-            (m for m in here if (m.name in {"swearing", "demand"} or (m.name in _DROP and _protected(cs, ce, protect))) and not _softens(text, m)),
+            (m for m in here if (m.name in {"swearing", "demand"} or (m.name in _DROP and (_protected(cs, ce, protect) or facts))) and not _softens(text, m)),
             key=lambda m: m.start, reverse=True,
         )
         cut_subject = False  # "I need you to put my name forward": what is left is a command, to be hedged

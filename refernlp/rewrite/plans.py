@@ -239,18 +239,69 @@ def _referral_at(d: Draft, a: int, b: int) -> bool:
     return any(m.name == "referral" and m.start < b and m.end > a for m in d.cues) or bool(_REFER.search(d.text, a, b))
 
 
+#: "if you hear of any ds/ml roles": what the sender is looking for, said in a condition of the ask
+_LOOKING = re.compile(
+    r"(?i)^\s*(?:if|should|when|whenever|in case)\s+(?:you|u|anyone|anybody|someone|somebody|your\s+(?:team|company|network|firm))\s+"
+    r"(?:ever\s+|happen\s+to\s+|happens\s+to\s+)?(?:sees?|hears?\s+(?:of|about)|comes?\s+across|knows?\s+of|spots?|finds?|learn\s+of|has|have|needs?)\s+"
+    r"(?:of\s+)?(?:any|an|a|some)?\s*(.+?)\s*$"
+)
+_VAGUE = re.compile(r"(?i)^(?:thing|things|anything|something|openings?|opportunit(?:y|ies)|suitable openings?|one|it|that)\b")
+
+
+_FILLER = frozenset(
+    "i i'd i’d would be a an to if so just like love want wanted hoping hope ask wondering appreciate appreciated greatly "
+    "possible grateful welcome value interested kindly humbly really very much from it this that those these doing are you're".split()
+)
+
+
+def _own_words(piece: str) -> set[str]:
+    """The words of ``piece`` beyond referral words and the filler around them."""
+    return {w.lower() for w in re.findall(r"[\w'’]+", piece)} - _CUE_WORDS - _FILLER
+
+
+def _looking_for(piece: str) -> str | None:
+    """ "If you hear of any finance openings anywhere" -> "I'm looking for finance openings anywhere", or None."""
+    m = _LOOKING.match(piece)
+    if not m or _VAGUE.match(m.group(1)) or len(m.group(1).split()) > 12:
+        return None
+    return "I'm looking for " + m.group(1).rstrip(" ,;.")
+
+
 def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
-    """The sentence's words before and after its referral clauses, each as written (either may be "")."""
+    """The sentence's words before and after its referral words, each as written (either may be "").
+
+    A condition of the ask that names what the sender wants ("if you hear of any
+    ds/ml roles") becomes "I'm looking for ds/ml roles"; one that names nothing goes.
+    """
     before: list[str] = []
     after: list[str] = []
     seen = False
     for sep, a, b in clauses(d.text, s, e):
         if _referral_at(d, a, b):
-            lead = _SOFT_TAIL.sub("", _LEAD_SPLIT.split(d.text[a:b], maxsplit=1)[0]).strip(" ,;")
+            lead = _LEAD_SPLIT.split(d.text[a:b], maxsplit=1)[0]
+            first = min((m.start for m in d.cues if m.name == "referral" and a <= m.start < b), default=b)
+            if a + len(lead) > first:  # the split missed the referral words: what comes before them
+                lead = d.text[a:first]
+            lead = _SOFT_TAIL.sub("", lead).strip(" ,;")
             cond = _INNER_CONDITION.search(lead)
-            lead = lead[: cond.start()].strip(" ,;") if cond else lead
-            if not seen and lead and len(lead.split()) >= 3 and not _REFER.search(lead) and not _CONDITION.match(lead) and not _referral_at(d, a, a + len(lead)):
-                before.append(lead)
+            head = lead[: cond.start()].strip(" ,;") if cond else lead
+            wanted = _looking_for(lead[cond.end() - len(cond.group(0).lstrip(" ,;")) - 0 :] if cond else lead) if (cond or _CONDITION.match(lead)) else None
+            if not seen and head and len(head.split()) >= 2 and len(_own_words(head)) >= 2 and not _REFER.search(head) and not _CONDITION.match(head) and not _referral_at(d, a, a + len(head)):
+                before.append(head)
+            if not seen and wanted and not _referral_at(d, a, a + len(lead)):
+                before.append(wanted)
+            # what follows the referral words in the clause ("pls refer me 🙏 open to hybrid anywhere in the gta")
+            ends = [m.end for m in d.cues if m.name == "referral" and a <= m.start < b]
+            tail = d.text[max(ends) : b] if ends else ""
+            tail = re.sub(r"^[\W_]+", "", re.sub(r"(?i)^\s*(?:me\b|pls\b|please\b|plz\b)[\s,]*", "", tail)).strip(" ,;.!?")
+            obj = re.match(r"(?i)(?:to|for|at|on|with|in)\s+", tail)
+            tail = tail[obj.end() :] if obj else tail
+            if len(tail.split()) >= 2 and len(_own_words(tail)) >= 2 and not _CONDITION.match(tail) and not _referral_at(d, b - len(tail), b):
+                # the object of "refer me for ..." says what the sender wants; anything else is kept as written
+                if obj and re.match(r"(?i)(?:the|a|an|any|this|that|your)\b", tail):
+                    before.append("I'm interested in " + tail)
+                else:
+                    after.append(tail)
             seen = True
             continue
         piece = d.text[a:b].strip(" ,;")
@@ -258,8 +309,27 @@ def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
             continue
         (after if seen else before).append(piece)
     while before and _CONDITION.match(before[-1]):
-        before.pop()  # a condition of the ask that goes
-    return " ".join(before).strip(), ", ".join(after).strip()
+        cond = before.pop()  # a condition of the ask goes with it; what it names stays
+        wanted = _looking_for(cond)
+        if wanted:
+            before.append(wanted)
+            break
+    return " ".join(p if p[-1] in ".!?…" or i == len(before) - 1 else p + "." for i, p in enumerate(before)).strip(), ", ".join(after).strip()
+
+
+def _cut_referral_words(d: Draft, sent: tuple[int, int], fixed: str) -> str:
+    """The fixed sentence with only its referral words taken out ("Could you send me the vacancies and refer me?"
+    -> "Could you send me the vacancies?"), or "" when too little is left."""
+    out = fixed
+    for m in d.cues:
+        if m.name == "referral" and sent[0] <= m.start < sent[1]:
+            word = re.escape(d.text[m.start : m.end])
+            out = re.sub(r"(?i)(?:[\s,]*\b(?:and|or)\s+)?(?:\b(?:pls|please|plz|kindly)\s+)?" + word + r"(?:\s+(?:me|for me)\b)?", "", out, count=1)
+    out = re.sub(r"\s{2,}", " ", out).strip(" ,;")
+    out = re.sub(r"\s+([?.!,])", r"\1", out)
+    if out == fixed.strip() or _REFER.search(out) or len(re.findall(r"\w+", out)) < 2 or _CONDITION.match(out):
+        return ""
+    return out
 
 
 def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
@@ -275,9 +345,9 @@ def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
     else:  # the sentence was fixed in place first: split the fixed text
         lead = _LEAD_SPLIT.split(fixed, maxsplit=1)[0].strip(" ,;")
         if lead == fixed.strip() or len(lead.split()) < 3 or _REFER.search(lead) or _CONDITION.match(lead):
-            lead = ""
+            lead = _cut_referral_words(d, sent, fixed)
         rest = ""
-    lead = lead.rstrip(".!?…")
+    lead = lead if lead.endswith("?") else lead.rstrip(".!…")
     company = v["company"] if v["company"] and v["company"] in here and v["company"] not in lead + rest else None
     role = v["role"] if v["role"] and v["role"] in here and v["role"] not in lead + rest else None
     if role and company:
@@ -294,6 +364,7 @@ def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
         ask = ask[:-1] + " (" + ", ".join(keep) + ")?"
     tail = "" if "the team" in about or rest else " " + d.pick("chat_tail" if d.rtype == "targeted" else "chat_tail_general")
     out = (lead + (". " if lead[-1].isalnum() or lead[-1] in ")\"'’”" else " ") + ask + tail) if lead else (ask + tail)
+    out = out.replace("?. ", "? ")
     if rest:
         rest = rest[0].upper() + rest[1:] if rest.split()[0].lower() in _COMMON_START else rest
         out += " " + rest + ("" if rest[-1] in ".!?…" else ".")
