@@ -69,6 +69,8 @@ class StrategyDetector:
         self.greetings_multi_hashes = [tuple(hash_string(w) for w in g) for g in self.greetings_multi]
         self.not_commands = [tuple(int(h) for h in exc) for exc in self.not_commands]
         self.acronym_hashes = self.word_hashes["shouting"]
+        #: words a command may follow ("bro refer me", "Sis, send my resume", "yes, refer me")
+        self.vocative_hashes = frozenset(hash_string(w) for w in spec["bare_imperative"].get("after", ()))
 
     def _mark(self, tab: TokenTable, name: str, start_tok: int, end_tok: int) -> Mark:
         # a span's characters, read from the token table (the same as Span.start_char, end_char, text)
@@ -162,6 +164,9 @@ class StrategyDetector:
             if not commas:
                 return
             start = commas[0] + 1
+        elif low in self.vocative_hashes or (tab.tok_text(gi)[:1].isupper() and gi + 1 < e and tab.orth[gi + 1] in _COMMA_HASHES):
+            # "bro refer me …", "Kieran, send …": the command follows a form of address
+            start = gi + 1
         vi = self._first_word(tab, start, e, _IMPERATIVE_SKIP_HASHES)
         if vi is None:
             return

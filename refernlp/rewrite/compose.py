@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis import Analysis, build_critique
 from ..resources import lexicon
 from ..schema import normalise_channel
-from .edits import FIX_REASONS, apply_edits, layout, valid_edits
+from .edits import FIX_REASONS, apply_edits, compose_edits, layout, valid_edits
 from .facts import BAD_STRATEGIES, build_facts
 from .plans import ASK_PURPOSES, PLANS, Draft, Plan, additions, plan_edits
 from .words import placeholders
@@ -48,6 +48,7 @@ class Candidate:
     suggestions: tuple[Edit, ...] = ()
     messages: tuple[str, ...] = ()
     critique: Any = field(default=None, repr=False)
+    analysis: Any = field(default=None, repr=False)
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -207,6 +208,9 @@ def compose(
         # a candidate (an introduction request wrapping the note) may be longer than the draft's limit
         for c, a in zip(group, critic.analyse_many(texts, max_chars=max([critic.max_chars, *map(len, texts)]))):
             c.critique = build_critique(a, rel)
+            c.analysis = a
+    if cands:
+        cands[0] = _repaired(critic, analysis, cands[0], mutual, seed, bank)
     chosen: list[Candidate] = []
     if multi:  # one per relationship first
         for rel in rels:
@@ -219,6 +223,41 @@ def compose(
         if c not in chosen and all(c.text != x.text for x in chosen):
             chosen.append(c)
     return chosen
+
+
+#: plans a second pass may edit again (the others wrap the note in a structure of their own)
+_REPAIRABLE = frozenset({Plan.DIRECT, Plan.SOFT, Plan.COLD, Plan.POLISH})
+_POLITE_RANK = {"impolite": 0, "neutral": 1, "polite": 2}
+
+
+def _left(crit: Critique) -> int:
+    """Warnings and errors a rewrite still has, unfilled placeholders aside (they warn until filled in)."""
+    return sum(f.severity in _BLOCKING and f.id != "input.placeholder" for f in crit.findings)
+
+
+def _repaired(critic: Critic, analysis: Analysis, c: Candidate, mutual: str | None, seed: int | None, bank: Any) -> Candidate:
+    """The top candidate after a second pass over its own text, when its critique still warns and the pass helps.
+
+    The candidate's text is analysed as a draft of its own and planned again with
+    the same relationship and plan; the second pass's edits are composed with the
+    first's (:func:`~refernlp.rewrite.edits.compose_edits`), so the result is still
+    a list of edits against the sender's draft. Kept only when it leaves fewer
+    warnings and reads at least as polite.
+    """
+    if c.plan not in _REPAIRABLE or c.analysis is None or not _left(c.critique):
+        return c
+    d2 = _draft(c.analysis, c.critique, c.purpose, c.channel, mutual, seed, bank)
+    second = valid_edits(plan_edits(d2, c.relationship, c.plan))
+    if not second:
+        return c
+    edits = compose_edits(analysis.text, c.edits, second)
+    text = apply_edits(analysis.text, edits)
+    a = critic.analyse_many([text], max_chars=max(critic.max_chars, len(text)))[0]
+    crit = build_critique(a, c.relationship)
+    if _left(crit) >= _left(c.critique) or _POLITE_RANK.get(crit.politeness.label, 1) < _POLITE_RANK.get(c.critique.politeness.label, 1):
+        return c
+    return Candidate(c.relationship, c.plan, edits, text, c.purpose, c.channel, describe(edits, c.plan, c.purpose, bank),
+                     False, c.suggestions, _messages(text, c.plan), crit, a)
 
 
 def bad_strategies() -> frozenset[str]:

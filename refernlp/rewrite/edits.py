@@ -44,7 +44,7 @@ _CLAUSE = re.compile(
     # (?<!\s): a separator starts where its whitespace starts, never inside a whitespace run (which made
     # finditer quadratic on long runs of spaces)
     r"(?<!\s)\s*(?:;|:(?=\s)|\s[-–—]\s|,\s*(?=(?:and|but|so|ideally|preferably|no need|or else|otherwise|because|since|"
-    r"after|considering)\b)|\s(?:so|but|or else|otherwise|because|since)\s(?=\w)|\s(?:and)\s(?=(?:i|i'm|i’m|i've|i’ve|i'd|my|we|it|"
+    r"after|considering)\b)|\s(?:so|but|or else|otherwise|because|since)\s(?=\w)|\s(?:or)\s(?=(?:i'm|i’m|i'll|i’ll|i\s+will|im|ill)\b)|\s(?:and)\s(?=(?:i|i'm|i’m|i've|i’ve|i'd|my|we|it|"
     r"you|u|no|that)\b))\s*",
     re.IGNORECASE,
 )
@@ -365,7 +365,15 @@ def fix_sentence(text: str, s: int, e: int, marks: Sequence[Any], protect: Seque
             continue
         commands = [m for m in here if m.name == "bare_imperative" and cs <= m.start < ce]
         if (commands or (cut_subject and _first_word(clause) in _command_words())):
-            hedged = _hedge(clause)
+            # a form of address before the command stays in front: "bro refer me" -> "bro, could you refer me"
+            verb = text[commands[0].start : commands[0].end].split()[0] if commands else ""
+            at = clause.find(verb) if verb else -1
+            prefix = clause[:at].rstrip(" ,") if at > 0 else ""
+            if prefix and len(prefix.split()) <= 3:
+                core = _hedge(clause[at:])
+                hedged = prefix + ", " + core[0].lower() + core[1:] if core else ""
+            else:
+                hedged = _hedge(clause)
             if hedged:
                 clause, question = hedged, True
         pieces.append((clause, True, question, text[sep:cs]))
@@ -435,3 +443,71 @@ def delete_sentence(text: str, lay: Layout, s: int, e: int, reason: str) -> Edit
             a -= 1
         b = e
     return edit(text, a, b, "", reason)
+
+
+def compose_edits(text: str, first: Sequence[Edit], second: Sequence[Edit]) -> tuple[Edit, ...]:
+    """Edits against ``text`` equal to applying ``first`` and then ``second`` (which is against the result).
+
+    An edit of ``second`` inside text that ``first`` left alone maps straight back
+    to the draft; one that touches what ``first`` wrote is merged with that edit
+    (the merged edit takes the reason of the second). ``apply_edits(text, result)
+    == apply_edits(apply_edits(text, first), second)``.
+    """
+    first = list(valid_edits(first))
+    # segments of the first result: (result start, result end, draft start, draft end, edit or None)
+    segs: list[tuple[int, int, int, int, Edit | None]] = []
+    t = d = 0
+    for e in first:
+        if e.start > d:
+            segs.append((t, t + e.start - d, d, e.start, None))
+            t += e.start - d
+        segs.append((t, t + len(e.after), e.start, e.end, e))
+        t += len(e.after)
+        d = e.end
+    segs.append((t, t + len(text) - d, d, len(text), None))
+
+    def to_draft(pos: int, at_end: bool) -> int:
+        for ts, te, ds, de, e in segs:
+            if e is None and ts <= pos <= te:
+                return ds + pos - ts
+        for ts, te, ds, de, e in segs:
+            if ts <= pos <= te:
+                return de if at_end else ds
+        return len(text)
+
+    def to_result(pos: int, at_end: bool) -> int:
+        for ts, te, ds, de, e in segs:
+            if e is None and ds <= pos <= de:
+                return ts + pos - ds
+        for ts, te, ds, de, e in segs:
+            if ds <= pos <= de:
+                return te if at_end else ts
+        return segs[-1][1]
+
+    # groups of draft ranges: each first edit, each second edit (mapped); touching ranges merge
+    items = [(e.start, e.end, 1, e) for e in first] + [(to_draft(e.start, False), to_draft(e.end, True), 2, e) for e in second]
+    items.sort(key=lambda x: (x[0], x[1]))
+    groups: list[list[Any]] = []
+    for a, b, kind, e in items:
+        if groups and a <= groups[-1][1]:
+            g = groups[-1]
+            g[1] = max(g[1], b)
+            g[2].append((a, b, kind, e))
+        else:
+            groups.append([a, b, [(a, b, kind, e)]])
+    out: list[Edit] = []
+    for a, b, members in groups:
+        seconds = [e for _, _, k, e in members if k == 2]
+        if not seconds:
+            out.extend(e for _, _, _, e in members)
+            continue
+        firsts = [e for _, _, k, e in members if k == 1]
+        spans = [(x[0], x[1]) for x in segs if x[4] is not None and any(x[4] is f for f in firsts)]
+        ts = min([to_result(a, False)] + [s.start for s in seconds] + [x for x, _ in spans])
+        te = max([to_result(b, True)] + [s.end for s in seconds] + [y for _, y in spans])
+        result = apply_edits(text, first)
+        after = apply_edits(result[ts:te], [Edit(s.start - ts, s.end - ts, s.before, s.after, s.reason) for s in seconds])
+        lo = min([a] + [f.start for f in firsts])
+        hi = max([b] + [f.end for f in firsts])
+        out.append(Edit(lo, hi, text[lo:hi], after, seconds[0].reason))
+    return valid_edits(out)

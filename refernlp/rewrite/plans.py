@@ -151,6 +151,8 @@ def place(d: Draft, edits: list[Edit], inserts: list[Insert]) -> list[Edit]:
     out: list[Edit] = []
     last_at, last_text = -1, ""
     for ins in inserts:
+        if any(ph in d.text for ph in re.findall(r"\[[^\[\]]+\]", ins.piece)):
+            continue  # the draft holds this placeholder already (a rewrite of a rewrite)
         at = ins.at
         for x in edits:
             if x.start < at < x.end or (not ins.before and x.start < at == x.end) or (ins.before and x.start == at < x.end and x.before):
