@@ -33,6 +33,7 @@ _NOT_COMMANDS = (
     "find my cv attached", "find my resume attached", "check attached", "look forward", "looking forward",
     "get in touch", "help me understand", "make sure to take care", "drop me a line if", "ask away",
     "do let me know", "do you", "do u", "give me a shout", "hand on heart", "shoot me a message if",
+    "update for", "update on", "update from", "quick update", "do i", "do we", "call for", "email from", "text from",
 )
 
 
@@ -200,7 +201,8 @@ class StrategyDetector:
         run: list[int] = []
 
         def flush() -> None:
-            if len(run) >= 2:
+            # two capitalised words, one of them at least three letters long ("AP/AR" is two acronyms)
+            if len(run) >= 2 and any(length[j] >= 3 for j in run):
                 marks.append(self._mark(tab, "shouting", run[0], run[-1] + 1))
 
         n = tab.n

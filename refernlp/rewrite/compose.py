@@ -97,6 +97,9 @@ def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutua
     spans = analysis.slot_spans
     protect = [spans[k] for k in ("company", "role", "recipient_name", "sender_name", "mutual_contact") if spans.get(k)]
     protect += list(spans["job_ids"]) + list(spans["urls"])
+    kinds = {spans[k]: k for k in ("company", "role") if spans.get(k)}
+    kinds.update({sp: "job_id" for sp in spans["job_ids"]})
+    kinds.update({sp: "url" for sp in spans["urls"]})
     marks = tuple(m for m in doc._.strategies if m.name in FIX_REASONS)
     named_mutual = mutual.strip() if mutual else facts.mutual
     values = {
@@ -118,7 +121,7 @@ def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutua
         text=text, doc=doc, lay=layout(doc), rtype=crit.request_type.label, purpose=purpose,
         channel=("chat" if short_draft and channel == "linkedin" else channel), findings=crit.findings, marks=marks,
         cues=tuple(doc._.cues or ()), protect=tuple(protect), values=values, bank=bank, seed=seed,
-        finding_ids=frozenset(f.id for f in crit.findings), missing=tuple(crit.transparency.missing),
+        finding_ids=frozenset(f.id for f in crit.findings), missing=tuple(crit.transparency.missing), kinds=kinds,
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..results import Edit
 
@@ -298,11 +298,15 @@ def _hedge(piece: str) -> str:
     return "Could you " + core
 
 
-def fix_sentence(text: str, s: int, e: int, marks: Sequence[Any], protect: Sequence[tuple[int, int]]) -> tuple[str, str] | None:
+def fix_sentence(
+    text: str, s: int, e: int, marks: Sequence[Any], protect: Sequence[tuple[int, int]], kinds: Mapping[tuple[int, int], str] | None = None
+) -> tuple[str, str] | None:
     """The new text of sentence ``text[s:e]`` and the reason, or None when nothing needs fixing.
 
     ``marks`` are the impolite strategy matches in the sentence; ``protect`` the
-    spans of the draft's facts, which are never dropped nor re-cased.
+    spans of the draft's facts, which are never dropped nor re-cased; ``kinds``
+    names some of them (``company``, ``role``): a presumption or guilt clause that
+    holds them becomes a plain statement of what the sender wants.
     """
     marks = [m for m in marks if m.name in FIX_REASONS and m.start < e and m.end > s]
     if not marks:
@@ -334,13 +338,21 @@ def fix_sentence(text: str, s: int, e: int, marks: Sequence[Any], protect: Seque
         # guilt, presumption or sarcasm clause that *starts* with its offending words goes all the same ("You
         # promised Mãe", "I covered your shifts at Ekol"): what is left of it would be a fragment
         facts = _holds_facts(text, cs, ce, here)
-        lead_mark = any(m.name != "demand" and m.start <= cs + len(clause) - len(clause.lstrip(" ,")) + 1 for m in drop_marks)
-        if drop_marks and not _protected(cs, ce, protect) and (not facts or lead_mark):
+        # guilt, presumption, sarcasm and grovelling: words cut from the middle of a clause leave a fragment
+        # ("I've told the recruiter that for me"), so such a clause goes whole, names and numbers with it,
+        # unless it holds a fact of the draft (then it stays as written); at the clause end the words are cut
+        soft_marks = [m for m in drop_marks if m.name != "demand"]
+        tail_only = all(not re.sub(r"[\W_]+", "", text[m.end : ce]) for m in soft_marks)
+        if drop_marks and not _protected(cs, ce, protect) and ((soft_marks and not tail_only) or (not soft_marks and not facts)):
             pieces.append(("", False, False, text[sep:cs]))
+            continue
+        if soft_marks and not tail_only:
+            plain = _plain_goal(text, cs, ce, kinds or {})
+            pieces.append((plain or re.sub(r"\s{2,}", " ", clause).strip(" ,"), True, False, text[sep:cs]))
             continue
         # cut the words themselves: deadline words, swear words, and (in a clause holding a fact) the rest
         cuts = sorted(
-            (m for m in here if (m.name in {"swearing", "demand"} or (m.name in _DROP and (_protected(cs, ce, protect) or facts))) and not _softens(text, m)),
+            (m for m in here if (m.name in {"swearing", "demand"} or (m.name in _DROP and (_protected(cs, ce, protect) or facts or tail_only))) and not _softens(text, m)),
             key=lambda m: m.start, reverse=True,
         )
         cut_subject = False  # "I need you to put my name forward": what is left is a command, to be hedged
@@ -401,18 +413,45 @@ def fix_sentence(text: str, s: int, e: int, marks: Sequence[Any], protect: Seque
     return out, reason
 
 
-def sentence_edits(text: str, lay: Layout, marks: Sequence[Any], protect: Sequence[tuple[int, int]]) -> list[Edit]:
+def _plain_goal(text: str, cs: int, ce: int, kinds: Mapping[tuple[int, int], str]) -> str | None:
+    """ "I've told the hiring manager at Allegro you'll vouch for me for the Category Manager role" ->
+    "I'm interested in the Category Manager role at Allegro": the facts of a clause that must go, or None."""
+    inside = {k: text[a:b] for (a, b), k in kinds.items() if cs <= a and b <= ce}
+    role, company = inside.get("role"), inside.get("company")
+    if role and company:
+        what = f"the {role} role at {company}" if role.split()[-1].lower() not in {"role", "position", "job", "opening"} else f"the {role} at {company}"
+    elif role:
+        what = f"the {role} role" if role.split()[-1].lower() not in {"role", "position", "job", "opening"} else f"the {role}"
+    elif company:
+        what = f"a role at {company}"
+    else:
+        return None
+    rest = [text[a:b] for (a, b), k in kinds.items() if cs <= a and b <= ce and k not in {"role", "company"}]
+    return "I'm interested in " + what + (f" ({', '.join(rest)})" if rest else "")
+
+
+def sentence_edits(
+    text: str, lay: Layout, marks: Sequence[Any], protect: Sequence[tuple[int, int]], kinds: Mapping[tuple[int, int], str] | None = None
+) -> list[Edit]:
     """One edit per flagged sentence (deleted whole when nothing of it is left); "!!!" becomes "!"."""
     out = []
     marks = list(marks)
     for m in list(marks):
+        if m.name == "shouting" and not any(c.isalpha() for c in text[m.start : m.end]):
+            a, b = m.start, m.end  # the whole run of marks ("!!", "!?!")
+            while a > 0 and text[a - 1] in "!?":
+                a -= 1
+            while b < len(text) and text[b] in "!?":
+                b += 1
+            if (a, b) != (m.start, m.end):
+                marks[marks.index(m)] = m = type(m)(a, b, m.name, m.category, m.polarity, text[a:b])
         piece = text[m.start : m.end]
         if m.name == "shouting" and not any(c.isalpha() for c in piece) and len(piece.strip()) > 1:
             marks.remove(m)
             if not any(s <= m.start < e for s, e in lay.sentences) or not any(x.name != "shouting" and x.start < m.end and x.end > m.start for x in marks):
                 out.append(edit(text, m.start, m.end, piece.strip()[0], "politeness.shouting"))
     for s, e in lay.sentences:
-        fixed = fix_sentence(text, s, e, marks, protect)
+        fixed = fix_sentence(text, s, e, marks, protect, kinds)
         if fixed is None or any(s <= x.start < e for x in out):
             continue
         new, reason = fixed

@@ -90,6 +90,7 @@ class Draft:
     seed: int | None = None
     finding_ids: frozenset[str] = field(default=frozenset())
     missing: tuple[str, ...] = ()  #: the transparency elements the critique found missing
+    kinds: Mapping[tuple[int, int], str] = field(default_factory=dict)  #: protected spans by kind (company, role, job_id, url)
 
     def pick(self, key: str, **fill: str) -> str:
         node = self.bank["edit"][key]
@@ -189,7 +190,7 @@ def _new_text(edits: list[Edit], s: int, e: int, text: str) -> str:
 
 def fixes(d: Draft) -> list[Edit]:
     """The in-place fixes of every flagged sentence."""
-    return sentence_edits(d.text, d.lay, d.marks, d.protect)
+    return sentence_edits(d.text, d.lay, d.marks, d.protect, d.kinds)
 
 
 _LEAD_SPLIT = re.compile(
