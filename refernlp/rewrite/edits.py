@@ -372,7 +372,8 @@ def fix_sentence(
         for pat, soft in _SOFTEN:
             clause = pat.sub(lambda m: _case_like(m.group(0), soft), clause)
         clause = re.sub(r"\s{2,}", " ", clause).strip(" ,")
-        if len(re.findall(r"\w+", clause)) < 2:
+        # what is left of a clause that lost its offending words must still say something ("It is." does not)
+        if len(re.findall(r"\w+", clause)) < (3 if soft_marks and cuts else 2):
             pieces.append(("", False, False, text[sep:cs]))
             continue
         commands = [m for m in here if m.name == "bare_imperative" and cs <= m.start < ce]
