@@ -14,8 +14,8 @@ relationship:
   the draft nor the phrase bank (``[placeholders]`` aside);
 * ``structure``: strong: a plain ask (no ``ask.unclear``/``ask.none`` finding, or
   for an introduction request a plain request for the introduction);
-  weak: no ``relationship.ask_before_bond`` finding, or a reconnecting line
-  of the draft's own (which that detector can miss) or a ``[placeholder]`` for one; second_degree: no
+  weak: no ``relationship.ask_before_bond`` finding (a reconnecting line, a
+  compliment or an offer to help) or a ``[placeholder]`` for one; second_degree: no
   ``relationship.second_degree_direct_ask`` finding and either an introduction
   ask (to the mutual contact) or a request for a conversation;
 * ``content_half``: at least half of the draft's content words kept;
@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 from refernlp.critic import Critic  # noqa: E402
 from refernlp.rewrite import phrase_bank_words  # noqa: E402
+from refernlp.rewrite.plans import answered  # noqa: E402  (the findings a rewrite's [placeholders] answer)
 
 WORD = re.compile(r"[\w'’-]+")
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,80}\]")
@@ -98,31 +99,14 @@ def facts_kept(row: dict, before, text: str) -> bool:
     return all(v in text for v in gold + list(before.slots.job_ids) + list(before.slots.urls))
 
 
-#: findings a [placeholder] of the rewrite is there to answer (it warns until the sender fills it in)
-ANSWERED = {
-    "[A line to reconnect": "relationship.ask_before_bond", "[how you know each other]": "relationship.ask_before_bond",
-    "[kind of role or field": "transparency.vague_general", "[company]": "transparency.no_company",
-    "[role title]": "transparency.no_role_or_job", "[your level": "transparency.low",
-}
-OWN_BOND = re.compile(
-    r"(?i)\bhope (?:you've|you’ve|you have|you're|you’re|you are|all is|things are|life is|you|the)\b|\bwe met\b|"
-    r"\bbeen (?:a while|ages|forever|too long|so long)|\blong time\b|\bcongrat|\bsince (?:we|our|that|the)\b|"
-    r"\bremember me\b|\bwe (?:worked|studied|were)\b"
-)
-
-
-def answered(text: str) -> set[str]:
-    return {fid for ph, fid in ANSWERED.items() if ph in text} | ({"input.placeholder"} if PLACEHOLDER.search(text) else set())
-
-
 def structure_ok(rel: str, cr, text: str) -> bool:
     ids = {f.id for f in cr.findings}
     if rel == "strong":  # a plain ask: for a referral, or (an introduction request) for the introduction
         return not ids & {"ask.unclear", "ask.none"} or (cr.asks_introduction and "ask.unclear" not in ids)
     if rel == "weak":
-        # the bond detector's verdict, or a reconnecting line of the draft's own / a [placeholder] before the ask
+        # the bond detector's verdict, or a [placeholder] for the reconnecting line (in the message sent first)
         first = text.split("\n\n---\n\n")[1] if text.startswith("First message") else text
-        return "relationship.ask_before_bond" not in ids or bool(OWN_BOND.search(first)) or "relationship.ask_before_bond" in answered(first)
+        return "relationship.ask_before_bond" not in ids or "relationship.ask_before_bond" in answered(first)
     return "relationship.second_degree_direct_ask" not in ids and (cr.asks_introduction or bool(CHAT.search(cr.text)) or cr.request_type.label != "none")
 
 

@@ -18,7 +18,7 @@ from ..resources import lexicon
 from ..schema import normalise_channel
 from .edits import FIX_REASONS, apply_edits, compose_edits, layout, valid_edits
 from .facts import BAD_STRATEGIES, build_facts
-from .plans import ASK_PURPOSES, PLANS, Draft, Plan, additions, plan_edits
+from .plans import ASK_PURPOSES, PLANS, Draft, Plan, additions, answered, plan_edits
 from .words import placeholders
 
 if TYPE_CHECKING:
@@ -136,10 +136,28 @@ def ready_to_send(crit: Critique, purpose: str) -> bool:
     return purpose not in ASK_PURPOSES or crit.request_type.label == "none" or crit.politeness.label == "polite"
 
 
+#: the draft offers a referral or thanks for one ("I'd be happy to refer you", "thanks for referring me"): no ask of its own
+_NOT_AN_ASK = re.compile(
+    r"(?i)\b(?:happy|glad|able|willing|love) to refer (?:you|u)\b|\brefer (?:you|u)\b(?! me)|"
+    r"\b(?:thanks?|thank you|grateful|cảm ơn|gracias|merci|danke|obrigad[oa])\b[^.!?\n]{0,60}\b(?:refer|referr)"
+)
+
+
+def asks_something(d: Draft) -> bool:
+    """Whether the draft itself carries a referral ask: an ask cue, or the target (company, role, job ID, link),
+    and is not an offer of a referral or thanks for one. The classifier alone is not enough to add an ask."""
+    if _NOT_AN_ASK.search(d.text):
+        return False
+    if any(m.name in {"referral", "keep_in_mind", "introduction", "advice", "resume", "goal_statement"} for m in d.cues):
+        return True
+    v = d.values
+    return bool(v["company"] or v["role"] or v["job_ids"] or v["urls"])
+
+
 def _plans(d: Draft, crit: Critique, rel: str) -> tuple[Plan, ...]:
     if not any(f.severity in _BLOCKING for f in crit.findings):
-        return (Plan.KEEP,) if ready_to_send(crit, d.purpose) else (_TOUCH[rel],)
-    if d.purpose not in ASK_PURPOSES or d.rtype == "none":
+        return (Plan.KEEP,) if ready_to_send(crit, d.purpose) or not asks_something(d) else (_TOUCH[rel],)
+    if d.purpose not in ASK_PURPOSES or d.rtype == "none" or not asks_something(d):
         return (Plan.POLISH,)
     plans = PLANS[rel]
     if rel == "second_degree" and (d.values["intro"] or not d.values["mutual"]):
@@ -234,8 +252,9 @@ _POLITE_RANK = {"impolite": 0, "neutral": 1, "polite": 2}
 
 
 def _left(crit: Critique) -> int:
-    """Warnings and errors a rewrite still has, unfilled placeholders aside (they warn until filled in)."""
-    return sum(f.severity in _BLOCKING and f.id != "input.placeholder" for f in crit.findings)
+    """Warnings and errors a rewrite still has, those its unfilled placeholders answer aside (they warn until filled in)."""
+    done = answered(crit.text)
+    return sum(f.severity in _BLOCKING and f.id not in done for f in crit.findings)
 
 
 def _repaired(critic: Critic, analysis: Analysis, c: Candidate, mutual: str | None, seed: int | None, bank: Any) -> Candidate:

@@ -44,6 +44,18 @@ _COMMON_START = frozenset(
     "this that there the a an have has would've no yes".split()
 )
 ASK_CUES = frozenset({"referral", "keep_in_mind", "introduction"})
+#: the finding each kind of inserted ``[placeholder]`` is there to answer: it warns until the sender fills it in
+PLACEHOLDER_ANSWERS = {
+    "[A line to reconnect": "relationship.ask_before_bond", "[how you know each other]": "relationship.ask_before_bond",
+    "[kind of role or field": "transparency.vague_general", "[company]": "transparency.no_company",
+    "[role title]": "transparency.no_role_or_job", "[your level": "transparency.low",
+}
+
+
+def answered(text: str) -> frozenset[str]:
+    """The findings the ``[placeholders]`` of ``text`` answer (``input.placeholder`` included when it has any)."""
+    out = {fid for ph, fid in PLACEHOLDER_ANSWERS.items() if ph in text}
+    return frozenset(out | ({"input.placeholder"} if re.search(r"\[[^\[\]\n]{1,80}\]", text) else set()))
 #: purposes that carry a referral ask (schema.PURPOSES); every other purpose is only polished
 ASK_PURPOSES = frozenset({"referral_ask", "intro_request"})
 SHORT_CHANNELS = frozenset({"sms", "chat", "linkedin_note"})
