@@ -138,20 +138,24 @@ def ready_to_send(crit: Critique, purpose: str) -> bool:
 
 #: the draft offers a referral or thanks for one ("I'd be happy to refer you", "thanks for referring me"): no ask of its own
 _NOT_AN_ASK = re.compile(
-    r"(?i)\b(?:happy|glad|able|willing|love) to refer (?:you|u)\b|\brefer (?:you|u)\b(?! me)|"
-    r"\b(?:thanks?|thank you|grateful|cảm ơn|gracias|merci|danke|obrigad[oa])\b[^.!?\n]{0,60}\b(?:refer|referr)"
+    r"(?i)\b(?:happy|glad|able|willing|love|more than happy) to refer (?:you|u)\b|"
+    r"\b(?:thanks?|thank you|many thanks|grateful|cảm ơn(?: anh| chị| em)?)\s+(?:so much\s+|again\s+|a lot\s+)?(?:for\s+(?:the\s+)?|đã\s+)(?:referr|refer)"
 )
+#: words of a job search: a draft without any of them, an ask cue or a target asks for nothing the rewriter could add
+_JOB_WORDS = re.compile(r"(?i)\b(?:hir(?:e|es|ed|ing|in)|jobs?|work|role|roles|positions?|openings?|vacanc(?:y|ies)|refer\w*|recommend\w*|intern\w*|apply\w*|applied|cv|resume|résumé|"
+    r"iş|trabajo|empleo|chamba|emploi|travail|boulot|trouve|recommand\w*|recomiend\w*|vaga|emprego|arbeit|stelle|lavoro|naukri|kazi)\b"
+    r"|추천|일자리|工作|搵工|仕事|नौकरी")
 
 
 def asks_something(d: Draft) -> bool:
-    """Whether the draft itself carries a referral ask: an ask cue, or the target (company, role, job ID, link),
-    and is not an offer of a referral or thanks for one. The classifier alone is not enough to add an ask."""
+    """Whether the draft itself carries a referral ask the rewriter may make plain: ask cues, a target or job
+    words, and no offer of a referral or thanks for a past one. The classifier alone is not enough to add an ask."""
     if _NOT_AN_ASK.search(d.text):
         return False
     if any(m.name in {"referral", "keep_in_mind", "introduction", "advice", "resume", "goal_statement"} for m in d.cues):
         return True
     v = d.values
-    return bool(v["company"] or v["role"] or v["job_ids"] or v["urls"])
+    return bool(v["company"] or v["role"] or v["job_ids"] or v["urls"] or _JOB_WORDS.search(d.text))
 
 
 def _plans(d: Draft, crit: Critique, rel: str) -> tuple[Plan, ...]:
