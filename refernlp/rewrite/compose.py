@@ -273,7 +273,9 @@ def _repaired(critic: Critic, analysis: Analysis, c: Candidate, mutual: str | No
     if c.plan not in _REPAIRABLE or c.analysis is None or not _left(c.critique):
         return c
     d2 = _draft(c.analysis, c.critique, c.purpose, c.channel, mutual, seed, bank)
-    second = valid_edits(plan_edits(d2, c.relationship, c.plan))
+    # a company or role the draft names that the slot reader misses in the rewrite gets no placeholder
+    named = {"transparency.no_company": analysis.slot("company"), "transparency.no_role_or_job": analysis.slot("role")}
+    second = valid_edits(e for e in plan_edits(d2, c.relationship, c.plan) if not (named.get(e.reason) and named[e.reason] in c.text))
     if not second:
         return c
     edits = compose_edits(analysis.text, c.edits, second)

@@ -33,7 +33,7 @@ from enum import Enum
 from typing import Any, Mapping
 
 from ..results import Edit
-from .edits import FIX_REASONS, Layout, apply_edits, clauses, delete_sentence, edit, sentence_edits, valid_edits
+from .edits import FIX_REASONS, Layout, apply_edits, clauses, delete_sentence, edit, CUE_WORDS, looking_for, own_words, sentence_edits, valid_edits
 from .realise import first_name, indefinite_article  # noqa: F401  (indefinite_article re-exported)
 
 _THANKS = re.compile(r"\s*(?:thanks|thank you|many thanks|cheers|thx|ty|appreciate)", re.IGNORECASE)
@@ -223,10 +223,6 @@ _MODAL_BEFORE = re.compile(
 )
 
 
-_CUE_WORDS = frozenset(
-    "refer referral referring referred could would can you your please pls plz any chance for the and me will may "
-    "consider submit internal put word good vouch".split()
-)
 _CUE_SWAP = (
     (re.compile(r"(?i)\breferring me(?=\s+(?:for|to|at)\b)(\s+(?:for|to|at))"), "having a short chat with me about"),
     (re.compile(r"(?i)\brefer me(?=\s+(?:for|to|at)\b)(\s+(?:for|to|at))"), "have a short chat with me about"),
@@ -254,34 +250,6 @@ def _referral_at(d: Draft, a: int, b: int) -> bool:
     return any(m.name == "referral" and m.start < b and m.end > a for m in d.cues) or bool(_REFER.search(d.text, a, b))
 
 
-#: "if you hear of any ds/ml roles": what the sender is looking for, said in a condition of the ask
-_LOOKING = re.compile(
-    r"(?i)^\s*(?:if|should|when|whenever|in case)\s+(?:you|u|anyone|anybody|someone|somebody|your\s+(?:team|company|network|firm))\s+"
-    r"(?:ever\s+|happen\s+to\s+|happens\s+to\s+)?(?:sees?|hears?\s+(?:of|about)|comes?\s+across|knows?\s+of|spots?|finds?|learn\s+of|has|have|needs?)\s+"
-    r"(?:of\s+)?(?:any|an|a|some)?\s*(.+?)\s*$"
-)
-_VAGUE = re.compile(r"(?i)^(?:thing|things|anything|something|openings?|opportunit(?:y|ies)|suitable openings?|one|it|that)\b")
-
-
-_FILLER = frozenset(
-    "i i'd i’d would be a an to if so just like love want wanted hoping hope ask wondering appreciate appreciated greatly "
-    "possible grateful welcome value interested kindly humbly really very much from it this that those these doing are you're".split()
-)
-
-
-def _own_words(piece: str) -> set[str]:
-    """The words of ``piece`` beyond referral words and the filler around them."""
-    return {w.lower() for w in re.findall(r"[\w'’]+", piece)} - _CUE_WORDS - _FILLER
-
-
-def _looking_for(piece: str) -> str | None:
-    """ "If you hear of any finance openings anywhere" -> "I'm looking for finance openings anywhere", or None."""
-    m = _LOOKING.match(piece)
-    if not m or _VAGUE.match(m.group(1)) or len(m.group(1).split()) > 12:
-        return None
-    return "I'm looking for " + m.group(1).rstrip(" ,;.")
-
-
 def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
     """The sentence's words before and after its referral words, each as written (either may be "").
 
@@ -300,8 +268,8 @@ def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
             lead = _SOFT_TAIL.sub("", lead).strip(" ,;")
             cond = _INNER_CONDITION.search(lead)
             head = lead[: cond.start()].strip(" ,;") if cond else lead
-            wanted = _looking_for(lead[cond.end() - len(cond.group(0).lstrip(" ,;")) - 0 :] if cond else lead) if (cond or _CONDITION.match(lead)) else None
-            if not seen and head and len(head.split()) >= 2 and len(_own_words(head)) >= 2 and not _REFER.search(head) and not _CONDITION.match(head) and not _referral_at(d, a, a + len(head)):
+            wanted = looking_for(lead[cond.end() - len(cond.group(0).lstrip(" ,;")) - 0 :] if cond else lead) if (cond or _CONDITION.match(lead)) else None
+            if not seen and head and len(head.split()) >= 2 and len(own_words(head)) >= 2 and not _REFER.search(head) and not _CONDITION.match(head) and not _referral_at(d, a, a + len(head)):
                 before.append(head)
             if not seen and wanted and not _referral_at(d, a, a + len(lead)):
                 before.append(wanted)
@@ -311,7 +279,7 @@ def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
             tail = re.sub(r"^[\W_]+", "", re.sub(r"(?i)^\s*(?:me\b|pls\b|please\b|plz\b)[\s,]*", "", tail)).strip(" ,;.!?")
             obj = re.match(r"(?i)(?:to|for|at|on|with|in)\s+", tail)
             tail = tail[obj.end() :] if obj else tail
-            if len(tail.split()) >= 2 and len(_own_words(tail)) >= 2 and not _CONDITION.match(tail) and not _referral_at(d, b - len(tail), b):
+            if len(tail.split()) >= 2 and len(own_words(tail)) >= 2 and not _CONDITION.match(tail) and not _referral_at(d, b - len(tail), b):
                 # the object of "refer me for ..." says what the sender wants; anything else is kept as written
                 if obj and re.match(r"(?i)(?:the|a|an|any|this|that|your)\b", tail):
                     before.append("I'm interested in " + tail)
@@ -325,7 +293,7 @@ def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
         (after if seen else before).append(piece)
     while before and _CONDITION.match(before[-1]):
         cond = before.pop()  # a condition of the ask goes with it; what it names stays
-        wanted = _looking_for(cond)
+        wanted = looking_for(cond)
         if wanted:
             before.append(wanted)
             break
@@ -357,14 +325,20 @@ def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
     here = d.text[s:e]
     if fixed == here:
         lead, rest = _without_referral(d, s, e)
-    else:  # the sentence was fixed in place first: split the fixed text
-        lead = _LEAD_SPLIT.split(fixed, maxsplit=1)[0].strip(" ,;")
-        if lead == fixed.strip() or len(lead.split()) < 3 or _REFER.search(lead) or _CONDITION.match(lead):
-            lead = _cut_referral_words(d, sent, fixed)
-        rest = ""
+    else:  # the sentence was fixed in place first: the split of the draft's words when it keeps none of what was fixed
+        lead, rest = _without_referral(d, s, e)
+        marked = [d.text[m.start : m.end] for m in d.marks if s <= m.start < e]
+        if not (lead or rest) or any(w and (w in lead or w in rest) for w in marked):
+            lead = _LEAD_SPLIT.split(fixed, maxsplit=1)[0].strip(" ,;")
+            if lead == fixed.strip() or len(lead.split()) < 3 or _REFER.search(lead) or _CONDITION.match(lead):
+                lead = _cut_referral_words(d, sent, fixed)
+            rest = ""
     lead = lead if lead.endswith("?") else lead.rstrip(".!…")
     company = v["company"] if v["company"] and v["company"] in here and v["company"] not in lead + rest else None
     role = v["role"] if v["role"] and v["role"] in here and v["role"] not in lead + rest else None
+    if role and v.get("role_at"):  # the draft's own noun after the title ("... Design Manager opportunity")
+        noun = re.match(r"\s+(opportunit(?:y|ies)|positions?|roles?|jobs?|vacanc(?:y|ies)|openings?|posts?)\b", d.text[v["role_at"][1] :])
+        role = role + " " + noun.group(1) if noun else role
     if role and company:
         about = f"{role_np(role)} at {company}"
     elif role:
@@ -402,7 +376,7 @@ def _drop_referral(d: Draft, sent: tuple[int, int], fixed: str) -> str | None:
         return fixed if not _REFER.search(fixed) else ""
     out, prev = "", False
     for sep, a, b in clauses(d.text, s, e):
-        rest = {w.lower() for w in re.findall(r"[^\W\d_][\w'’&-]{2,}", d.text[a:b])} - _CUE_WORDS
+        rest = {w.lower() for w in re.findall(r"[^\W\d_][\w'’&-]{2,}", d.text[a:b])} - CUE_WORDS
         if _referral_at(d, a, b) and len(rest) <= 3 and not any(x < b and y > a for x, y in d.protect):
             prev = False
             continue

