@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_UPPER, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LENGTH, LIKE_EMAIL, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import hash_string
@@ -71,13 +71,20 @@ class TokenTable:
 
     Reading ``Token`` attributes creates a Python object per token per access;
     these lists hold the same values (``lower``/``orth`` are StringStore hashes,
-    the flags are ``Token.is_*``). ``sents`` are the ``(start, end)`` token
-    bounds of ``doc.sents``.
+    the flags are ``Token.is_*`` / ``Token.like_email``, ``spacy`` is whether
+    the token has trailing whitespace, which spaCy keeps as at most one space:
+    ``Token.whitespace_`` is ``" "`` or ``""``). Read lazily, on first use:
+    ``texts`` (``Token.text``), ``lowers`` (``Token.lower_``), ``sent_start``
+    (``Token.is_sent_start`` is True) and ``sents``, the ``(start, end)`` token
+    bounds of ``doc.sents``; read them after the sentence splitter has run.
     """
 
-    __slots__ = ("doc", "n", "text", "lower", "orth", "idx", "length", "is_alpha", "is_space", "is_punct", "is_upper", "spacy", "_sents")
+    __slots__ = (
+        "doc", "n", "text", "lower", "orth", "idx", "length", "is_alpha", "is_space", "is_punct", "is_upper", "is_stop",
+        "like_email", "spacy", "_sents", "_texts", "_lowers", "_sent_start",
+    )
 
-    _ATTRS = [LOWER, ORTH, IDX, LENGTH, IS_ALPHA, IS_SPACE, IS_PUNCT, IS_UPPER, SPACY]
+    _ATTRS = [LOWER, ORTH, IDX, LENGTH, IS_ALPHA, IS_SPACE, IS_PUNCT, IS_UPPER, IS_STOP, LIKE_EMAIL, SPACY]
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -87,8 +94,14 @@ class TokenTable:
             cols = doc.to_array(self._ATTRS).T.tolist()
         else:
             cols = [[] for _ in self._ATTRS]
-        self.lower, self.orth, self.idx, self.length, self.is_alpha, self.is_space, self.is_punct, self.is_upper, self.spacy = cols
+        (
+            self.lower, self.orth, self.idx, self.length, self.is_alpha, self.is_space, self.is_punct, self.is_upper,
+            self.is_stop, self.like_email, self.spacy,
+        ) = cols
         self._sents: list[tuple[int, int]] | None = None
+        self._texts: list[str] | None = None
+        self._lowers: list[str] | None = None
+        self._sent_start: list[bool] | None = None
 
     def tok_text(self, i: int) -> str:
         a = self.idx[i]
@@ -103,6 +116,33 @@ class TokenTable:
     def end_char(self, end: int) -> int:
         """The end character of a span whose last token is ``end - 1``."""
         return self.idx[end - 1] + self.length[end - 1]
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` (``start < end``): the characters from the first token to the end of the last."""
+        return self.text[self.idx[start] : self.idx[end - 1] + self.length[end - 1]]
+
+    @property
+    def texts(self) -> list[str]:
+        """``Token.text`` of every token."""
+        if self._texts is None:
+            text = self.text
+            self._texts = [text[a : a + k] for a, k in zip(self.idx, self.length)]
+        return self._texts
+
+    @property
+    def lowers(self) -> list[str]:
+        """``Token.lower_`` of every token."""
+        if self._lowers is None:
+            strings = self.doc.vocab.strings
+            self._lowers = [strings[h] for h in self.lower]
+        return self._lowers
+
+    @property
+    def sent_start(self) -> list[bool]:
+        """Whether ``Token.is_sent_start`` is True, token by token."""
+        if self._sent_start is None:
+            self._sent_start = (self.doc.to_array(SENT_START) == 1).tolist() if self.n else []
+        return self._sent_start
 
     @property
     def sents(self) -> list[tuple[int, int]]:
