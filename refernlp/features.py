@@ -55,12 +55,37 @@ class FeatureConfig:
         return cls(**kw)  # type: ignore[arg-type]
 
 
-def column(feature: str, n_bits: int) -> int:
-    """The hashed column of a feature string."""
+#: the most entries :func:`column`'s and :func:`normalise_word`'s caches hold before they start over
+CACHE_LIMIT = 1 << 16
+#: the columns of feature strings seen before, one dict per ``n_bits``
+_COLUMNS: dict[int, dict[str, int]] = {}
+_NORMALISED: dict[str, str] = {}
+
+
+def _columns(n_bits: int) -> dict[str, int]:
+    """The column cache for ``n_bits`` (most feature strings recur from draft to draft)."""
+    cache = _COLUMNS.get(n_bits)
+    if cache is None:
+        cache = _COLUMNS.setdefault(n_bits, {})
+    elif len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
+def _column(feature: str, n_bits: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
 
 
-def normalise_word(w: str) -> str:
+def column(feature: str, n_bits: int) -> int:
+    """The hashed column of a feature string (remembered: the CRC-32 of a string never changes)."""
+    cache = _columns(n_bits)
+    col = cache.get(feature)
+    if col is None:
+        col = cache[feature] = _column(feature, n_bits)
+    return col
+
+
+def _normalise_word(w: str) -> str:
     if _NUM.match(w):
         return "<num>"
     if _URLISH.search(w):
@@ -70,13 +95,27 @@ def normalise_word(w: str) -> str:
     return w
 
 
+def normalise_word(w: str) -> str:
+    """``<num>``, ``<url>`` or ``<email>`` for a word that is one, else the word (remembered per word)."""
+    out = _NORMALISED.get(w)
+    if out is None:
+        if len(_NORMALISED) >= CACHE_LIMIT:
+            _NORMALISED.clear()
+        out = _NORMALISED[w] = _normalise_word(w)
+    return out
+
+
 def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> None:
     if not counts or weight == 0:
         return
     scaled = {k: 1.0 + math.log(v) if v > 0 else 0.0 for k, v in counts.items()}
     norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
+    cache = _columns(n_bits)
     for k, v in scaled.items():
-        col = column(prefix + k, n_bits)
+        key = prefix + k
+        col = cache.get(key)
+        if col is None:
+            col = cache[key] = _column(key, n_bits)
         out[col] = out.get(col, 0.0) + weight * v / norm
 
 
@@ -187,10 +226,11 @@ def _add_group(cols: np.ndarray, adds: np.ndarray, out: dict[int, float]) -> Non
         ordered = np.sort(cols)
         clash.update(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
     if clash:
+        # a scan in Python: np.isin on columns up to 2**n_bits builds a lookup table that size
         acc = {col: out.get(col, 0.0) for col in clash}
-        for i in np.flatnonzero(np.isin(cols, np.fromiter(clash, dtype=cols.dtype, count=len(clash)))).tolist():
-            col = col_list[i]
-            acc[col] = acc[col] + add_list[i]
+        for col, x in zip(col_list, add_list):
+            if col in acc:
+                acc[col] = acc[col] + x
         fresh.update(acc)
     out.update(fresh)
 
@@ -226,7 +266,10 @@ def text_features(
 def named_features(d: Mapping[str, float], n_bits: int) -> dict[int, float]:
     """Hash a dict of named features (used by the slot rankers)."""
     out: dict[int, float] = {}
+    cache = _columns(n_bits)
     for name, value in d.items():
-        col = column(name, n_bits)
+        col = cache.get(name)
+        if col is None:
+            col = cache[name] = _column(name, n_bits)
         out[col] = out.get(col, 0.0) + value
     return out
