@@ -108,7 +108,8 @@ def normalise_word(w: str) -> str:
 def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> None:
     if not counts or weight == 0:
         return
-    scaled = {k: 1.0 + math.log(v) if v > 0 else 0.0 for k, v in counts.items()}
+    log_count = _LOG_COUNT_FLOATS  # 1.0 + math.log(v) for the small integer counts, looked up
+    scaled = {k: log_count[v] if type(v) is int and 0 <= v < 256 else 1.0 + math.log(v) if v > 0 else 0.0 for k, v in counts.items()}
     norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
     cache = _columns(n_bits)
     for k, v in scaled.items():
@@ -131,8 +132,9 @@ def _crc32_table() -> np.ndarray:
 
 
 _CRC_TABLE = _crc32_table()  # zlib's CRC-32 (reflected polynomial 0xEDB88320), one byte at a time
-#: ``1.0 + math.log(k)`` for counts below 256: the same floats the scalar code computes
-_LOG_COUNT = np.array([0.0] + [1.0 + math.log(k) for k in range(1, 256)], dtype=np.float64)
+#: ``1.0 + math.log(k)`` for counts below 256 (0.0 for 0): the same floats the scalar code computes
+_LOG_COUNT_FLOATS = [0.0] + [1.0 + math.log(k) for k in range(1, 256)]
+_LOG_COUNT = np.array(_LOG_COUNT_FLOATS, dtype=np.float64)
 _SHIFT = [np.uint64(8 * j) for j in range(8)]
 
 
@@ -226,11 +228,13 @@ def _add_group(cols: np.ndarray, adds: np.ndarray, out: dict[int, float]) -> Non
         ordered = np.sort(cols)
         clash.update(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
     if clash:
-        # a scan in Python: np.isin on columns up to 2**n_bits builds a lookup table that size
-        acc = {col: out.get(col, 0.0) for col in clash}
-        for col, x in zip(col_list, add_list):
-            if col in acc:
-                acc[col] = acc[col] + x
+        # column by column (a draft has a few): np.isin on columns up to 2**n_bits builds a table that size
+        acc = {}
+        for col in clash:
+            total = out.get(col, 0.0)
+            for i in np.flatnonzero(cols == col).tolist():
+                total = total + add_list[i]
+            acc[col] = total
         fresh.update(acc)
     out.update(fresh)
 
@@ -244,8 +248,8 @@ def text_features(
     lo, hi = config.word_ngrams
     wc: Counter[str] = Counter()
     for n in range(lo, hi + 1):
-        for i in range(len(toks) - n + 1):
-            wc[" ".join(toks[i : i + n])] += 1
+        # n by n, each position in order (Counter.update counts in C): the same counts, in the same order
+        wc.update(toks if n == 1 else map(" ".join, zip(*(toks[k:] for k in range(n)))))
     _group(wc, "w:", config.word_weight, config.n_bits, out)
     lo, hi = config.char_ngrams
     cc: Counter[str] = Counter()

@@ -61,6 +61,14 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def token_texts(doc: Doc) -> list[str]:
+    """``[t.text for t in doc]``, sliced from :func:`doc_text` (no ``Token`` object per token)."""
+    if not len(doc):
+        return []
+    text = doc_text(doc)
+    return [text[a : a + n] for a, n in doc.to_array([IDX, LENGTH]).tolist()]
+
+
 def word_hashes(words: Iterable[str]) -> frozenset[int]:
     """The StringStore hashes of ``words``: compare with ``Doc.to_array(LOWER)`` / ``ORTH`` values."""
     return frozenset(hash_string(w) for w in words)
@@ -162,10 +170,19 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
         return []
     if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
         return [(s.start, s.end) for s in doc.sents]
-    flags = doc.to_array([SENT_START]).astype(np.int64)
-    starts = (np.flatnonzero(flags[1:] == 1) + 1).tolist()
+    flags = doc.to_array(SENT_START).tolist()  # 1, or -1 read as an unsigned 64-bit integer
+    starts = [i for i in range(1, n) if flags[i] == 1]
     bounds = [0] + starts
     return list(zip(bounds, starts + [n]))
+
+
+def sentence_texts(doc: Doc) -> list[str]:
+    """``[s.text for s in doc.sents]``, each sliced from the Doc text at its :func:`sentence_bounds`."""
+    if not len(doc):
+        return [s.text for s in doc.sents]
+    text = doc_text(doc)
+    arr = doc.to_array([IDX, LENGTH]).tolist()
+    return [text[arr[s][0] : arr[e - 1][0] + arr[e - 1][1]] for s, e in sentence_bounds(doc)]
 
 
 def build_phrase_matcher(nlp: Language, groups: dict[str, Iterable[str]]) -> PhraseMatcher:

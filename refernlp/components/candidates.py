@@ -91,28 +91,27 @@ def candidate_scores(model: "LinearModel", cands: list[Candidate], n_bits: int) 
     (hashing is additive, so this equals scoring :meth:`Candidate.all_features`).
     """
     coef = model.coef[0]
-
-    def gather(d: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        row = named_features(d, n_bits)
-        return np.fromiter(row.keys(), dtype=np.int64, count=len(row)), np.fromiter(row.values(), dtype=np.float64, count=len(row))
-
     shared_score: dict[int, float] = {}
     for c in cands:
         if id(c.shared) not in shared_score:
-            idx, val = gather(c.shared)
+            row = named_features(c.shared, n_bits)
+            idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
+            val = np.fromiter(row.values(), dtype=np.float64, count=len(row))
             shared_score[id(c.shared)] = float(coef[idx].astype(np.float64) @ val) if len(idx) else 0.0
-    idx_parts, val_parts, starts = [], [], []
-    n = 0
+    # every candidate's hashed row, laid end to end in two flat lists: one gather for all of them
+    cols: list[int] = []
+    vals: list[float] = []
+    starts = []
     for c in cands:
-        idx, val = gather(c.features)
-        starts.append(n)
-        idx_parts.append(idx)
-        val_parts.append(val)
-        n += len(idx)
+        row = named_features(c.features, n_bits)
+        starts.append(len(cols))
+        cols.extend(row)
+        vals.extend(row.values())
     sums = np.zeros(len(cands))
-    if n:
-        contrib = coef[np.concatenate(idx_parts)].astype(np.float64) * np.concatenate(val_parts)
-        nonempty = [i for i, v in enumerate(val_parts) if len(v)]
+    if cols:
+        contrib = coef[np.array(cols, dtype=np.int64)].astype(np.float64) * np.array(vals, dtype=np.float64)
+        ends = starts[1:] + [len(cols)]
+        nonempty = [i for i, (a, b) in enumerate(zip(starts, ends)) if b > a]
         sums[nonempty] = np.add.reduceat(contrib, [starts[i] for i in nonempty])
     return sums + np.array([shared_score[id(c.shared)] for c in cands]) + float(model.intercept[0])
 
