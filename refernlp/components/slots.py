@@ -24,11 +24,13 @@ from .patterns import (
     GREETING_RE,
     JOB_ID_RES,
     LINE_NAME,
+    MUTUAL_NEEDS,
     MUTUAL_RES,
     SELF_INTRO,
     SIGNOFF_AND_NAME,
     clean_name,
     is_job_url,
+    lower_for_needs,
     url_spans,
 )
 
@@ -121,7 +123,10 @@ class SlotExtractor:
 
     def mutual(self, text: str, exclude: set[str]) -> tuple[int, int] | None:
         best = None
-        for pat in MUTUAL_RES:
+        low = lower_for_needs(text)
+        for pat, needs in zip(MUTUAL_RES, MUTUAL_NEEDS):
+            if needs and low is not None and not any(w in low for w in needs):
+                continue  # the pattern cannot match: none of the words it needs is in the draft
             for m in pat.finditer(text):
                 name = clean_name(m.group("name"), self.name_stop)
                 if not name or name in exclude:
