@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the factories)
-from .components.base import doc_text, ensure_extensions, sentence_texts, word_hashes
+from .components.base import TextKeepingTokenizer, doc_text, ensure_extensions, sentence_texts, word_hashes
 
 PIPE_NAMES = ("refernlp_sentences", "refernlp_strategies", "refernlp_cues", "refernlp_slots")
 
@@ -31,6 +31,7 @@ def make_nlp(rankers: tuple | None = None) -> Language:
     """
     ensure_extensions()
     nlp = spacy.blank("en")
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
     if rankers is not None:

@@ -51,6 +51,7 @@ def doc_text(doc: Doc) -> str:
     ``Doc.text`` joins every token's text in Python on each access (a ``Token``
     object per token); the components and features read it many times per draft.
     A Doc's text never changes (retokenising keeps it), so the cache is exact.
+    refernlp's pipeline fills the cache as it tokenises (:class:`TextKeepingTokenizer`).
     """
     text = doc.user_data.get(TEXT_KEY)
     if text is None:
@@ -59,6 +60,28 @@ def doc_text(doc: Doc) -> str:
         text = "".join([strings[o] + " " if sp else strings[o] for o, sp in arr])
         doc.user_data[TEXT_KEY] = text
     return text
+
+
+class TextKeepingTokenizer:
+    """A spaCy tokenizer that stores each Doc's text, its input, where :func:`doc_text` looks first.
+
+    spaCy's tokenization is non-destructive (``doc.text`` is the input string),
+    so :func:`doc_text` need not rebuild it from the tokens. Every other
+    attribute is the wrapped tokenizer's.
+    """
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def __getattr__(self, name: str):
+        if name == "tokenizer":  # not set yet (unpickling, copying): no recursion
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
 
 
 def token_texts(doc: Doc) -> list[str]:

@@ -215,7 +215,8 @@ class CandidateProposer:
         n = tab.n
         texts, spacy, is_space, is_alpha, sent_start = tab.texts, tab.spacy, tab.is_space, tab.is_alpha, tab.sent_start
         for i, t in enumerate(texts):
-            is_cap = (t[:1].isupper() or (t[:1].isdigit() and any(c.isalpha() for c in t)) or (len(t) > 1 and t[0].islower() and any(c.isupper() for c in t[1:]))) and t not in PRONOUN_I and any(c.isalnum() for c in t)
+            # a lower-case word not starting with a digit is never capitalised (the common case, decided without the scans)
+            is_cap = False if t.islower() and not t[:1].isdigit() else (t[:1].isupper() or (t[:1].isdigit() and any(c.isalpha() for c in t)) or (len(t) > 1 and t[0].islower() and any(c.isupper() for c in t[1:]))) and t not in PRONOUN_I and any(c.isalnum() for c in t)
             tight = i + 1 < n and not spacy[i] and i > 0 and not spacy[i - 1]
             if is_cap and not in_url[i] and not is_space[i]:
                 if run and sent_start[i]:
@@ -333,9 +334,11 @@ class CandidateProposer:
         n = tab.n
         texts, lowers, is_space, is_stop = tab.texts, tab.lowers, tab.is_space, tab.is_stop
         lower_stop = self.lower_stop
+        # a token that can be (part of) such a name: a lower-case word of letters, digits and & . - '
+        # (the flags first; a word of letters only passes the character scans without them)
         ok = [
-            not is_space[i] and not in_url[i] and t[:1].islower() and any(c.isalpha() for c in t)
-            and all(c.isalnum() or c in "&.-'" for c in t) and not is_stop[i] and lowers[i] not in lower_stop
+            not (is_space[i] or in_url[i] or is_stop[i]) and t[:1].islower() and lowers[i] not in lower_stop
+            and (t.isalpha() or (any(c.isalpha() for c in t) and all(c.isalnum() or c in "&.-'" for c in t)))
             for i, t in enumerate(texts)
         ]
         for i in [i for i in range(n) if ok[i]]:
