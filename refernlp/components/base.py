@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
@@ -27,6 +28,11 @@ class Mark:
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "polarity": self.polarity, "text": self.text, "start": self.start, "end": self.end}
+
+
+def mark_order(mark: Mark) -> tuple[int, int, str, str, str, str]:
+    """A sort key giving the dataclass order of :class:`Mark` (its fields in turn), compared in C."""
+    return (mark.start, mark.end, mark.name, mark.category, mark.polarity, mark.text)
 
 
 def ensure_extensions() -> None:
@@ -241,7 +247,13 @@ PLACEHOLDER = re.compile(
 
 def placeholder_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the unfilled template placeholders in ``text`` (never HTML tags or markdown links)."""
-    return [m.span() for m in PLACEHOLDER.finditer(text)]
+    return list(_placeholder_spans(text))
+
+
+@lru_cache(maxsize=16)
+def _placeholder_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # the components and the findings each ask for the same draft's placeholders: searched once
+    return tuple(m.span() for m in PLACEHOLDER.finditer(text))
 
 
 def first_word_index(sent_tokens, skip: frozenset[str] = frozenset()) -> int | None:
