@@ -74,6 +74,8 @@ class DraftTokens:
     in_url: list[bool]
     sent_flags: list[dict[str, float]]
     doc_features: dict[str, float]
+    #: the context feature names built so far, by span start and end (:meth:`CandidateProposer._context`)
+    context: dict = field(default_factory=dict)
 
 
 def url_mask(text: str, url_spans: list[tuple[int, int]]) -> np.ndarray:
@@ -168,24 +170,42 @@ class CandidateProposer:
             flags[s:e] = [f] * (e - s)
         return flags
 
-    def _context(self, tab: TokenTable, start: int, end: int, prefix: str) -> dict[str, float]:
-        f: dict[str, float] = {}
+    def _context(self, tab: TokenTable, start: int, end: int, prefix: str, memo: dict | None = None) -> dict[str, float]:
+        """The words around tokens ``start:end`` as features (``memo``: the parts already built for this table)."""
+        memo = {} if memo is None else memo
+        left = memo.get(("left", start, prefix))
+        if left is None:
+            left = memo[("left", start, prefix)] = self._context_left(tab, start, prefix)
+        right = memo.get(("right", end, prefix))
+        if right is None:
+            right = memo[("right", end, prefix)] = self._context_right(tab, end, prefix)
+        f = {left[0]: 1.0, left[1]: 1.0, right[0]: 1.0, right[1]: 1.0, left[2]: 1.0}
+        for key in left[3]:
+            f[key] = 1.0
+        return f
+
+    def _context_left(self, tab: TokenTable, start: int, prefix: str) -> tuple[str, str, str, tuple[str, ...]]:
+        """The feature names that depend on a span's start: the two words before it, its position, cue words near it."""
         lowers, is_space = tab.lowers, tab.is_space
         prev = [lowers[i] for i in range(max(0, start - 3), start) if not is_space[i]]
-        nxt = [lowers[i] for i in range(end, min(tab.n, end + 3)) if not is_space[i]]
         p1 = prev[-1] if prev else "<s>"
         p2 = " ".join(prev[-2:]) if len(prev) >= 2 else "<s> " + p1
+        window = set(lowers[max(0, start - 6) : start])
+        wins = []
+        if not window.isdisjoint(self.past_cues):
+            wins.append(prefix + "win_past")
+        if not window.isdisjoint(self.target_cues):
+            wins.append(prefix + "win_target")
+        return f"{prefix}p1:{p1}", f"{prefix}p2:{p2}", f"{prefix}pos:{min(4, int(5 * start / max(1, tab.n)))}", tuple(wins)
+
+    @staticmethod
+    def _context_right(tab: TokenTable, end: int, prefix: str) -> tuple[str, str]:
+        """The feature names of the two words after a span ending before token ``end``."""
+        lowers, is_space = tab.lowers, tab.is_space
+        nxt = [lowers[i] for i in range(end, min(tab.n, end + 3)) if not is_space[i]]
         n1 = nxt[0] if nxt else "</s>"
         n2 = " ".join(nxt[:2]) if len(nxt) >= 2 else n1 + " </s>"
-        for k, v in (("p1", p1), ("p2", p2), ("n1", n1), ("n2", n2)):
-            f[f"{prefix}{k}:{v}"] = 1.0
-        f[f"{prefix}pos:{min(4, int(5 * start / max(1, tab.n)))}"] = 1.0
-        window = set(lowers[max(0, start - 6) : start])
-        if not window.isdisjoint(self.past_cues):
-            f[prefix + "win_past"] = 1.0
-        if not window.isdisjoint(self.target_cues):
-            f[prefix + "win_target"] = 1.0
-        return f
+        return f"{prefix}n1:{n1}", f"{prefix}n2:{n2}"
 
     def _doc_features(self, doc: Doc, tab: TokenTable) -> dict[str, float]:
         """Draft-level features shared by every candidate: which kinds of ask and cue the draft has.
@@ -283,7 +303,7 @@ class CandidateProposer:
             if e_tok < n and lowers[e_tok] in self.role_heads:
                 f["before_role_head"] = 1.0
             f.update(sent_flags[s_tok])
-            f.update(self._context(tab, s_tok, e_tok, ""))
+            f.update(self._context(tab, s_tok, e_tok, "", d.context))
             cands.append(Candidate(start, end, s_text, f, doc_f))
 
         for run in self._runs(tab, in_url):
@@ -367,12 +387,12 @@ class CandidateProposer:
                     continue
                 if tab.span_text(s, head).strip() and not tab.is_punct[head - 1] and (s, head) not in seen:
                     seen.add((s, head))
-                    cands.append(self._role_candidate(tab, s, head, head - 1, sent_flags, doc_f, ("before_generic",), org_words))
+                    cands.append(self._role_candidate(tab, s, head, head - 1, sent_flags, doc_f, ("before_generic",), org_words, d.context))
                 kinds = ("head_generic",)
             if (s, e) in seen:
                 continue
             seen.add((s, e))
-            cands.append(self._role_candidate(tab, s, e, head, sent_flags, doc_f, kinds, org_words))
+            cands.append(self._role_candidate(tab, s, e, head, sent_flags, doc_f, kinds, org_words, d.context))
         return cands
 
     @staticmethod
@@ -386,7 +406,7 @@ class CandidateProposer:
 
     def _role_candidate(
         self, tab: TokenTable, s: int, e: int, head: int, sent_flags: list[dict[str, float]], doc_f: Mapping[str, float],
-        kinds: tuple[str, ...], org_words: frozenset[str] = frozenset(),
+        kinds: tuple[str, ...], org_words: frozenset[str] = frozenset(), context: dict | None = None,
     ) -> Candidate:
         """The candidate for tokens ``s:e`` with head token ``head``, and its features."""
         texts, lowers, is_alpha, n = tab.texts, tab.lowers, tab.is_alpha, tab.n
@@ -424,7 +444,7 @@ class CandidateProposer:
         if "(" in span_text and any(c.isdigit() for c in span_text[span_text.index("(") :]):
             f["paren_digits"] = 1.0
         f.update(sent_flags[s])
-        f.update(self._context(tab, s, e, ""))
+        f.update(self._context(tab, s, e, "", context))
         return Candidate(tab.idx[s], tab.end_char(e), span_text, f, doc_f)
 
     @staticmethod
