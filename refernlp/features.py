@@ -55,12 +55,37 @@ class FeatureConfig:
         return cls(**kw)  # type: ignore[arg-type]
 
 
-def column(feature: str, n_bits: int) -> int:
-    """The hashed column of a feature string."""
+#: the most entries :func:`column`'s and :func:`normalise_word`'s caches hold before they start over
+CACHE_LIMIT = 1 << 16
+#: the columns of feature strings seen before, one dict per ``n_bits``
+_COLUMNS: dict[int, dict[str, int]] = {}
+_NORMALISED: dict[str, str] = {}
+
+
+def _columns(n_bits: int) -> dict[str, int]:
+    """The column cache for ``n_bits`` (most feature strings recur from draft to draft)."""
+    cache = _COLUMNS.get(n_bits)
+    if cache is None:
+        cache = _COLUMNS.setdefault(n_bits, {})
+    elif len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
+def _column(feature: str, n_bits: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
 
 
-def normalise_word(w: str) -> str:
+def column(feature: str, n_bits: int) -> int:
+    """The hashed column of a feature string (remembered: the CRC-32 of a string never changes)."""
+    cache = _columns(n_bits)
+    col = cache.get(feature)
+    if col is None:
+        col = cache[feature] = _column(feature, n_bits)
+    return col
+
+
+def _normalise_word(w: str) -> str:
     if _NUM.match(w):
         return "<num>"
     if _URLISH.search(w):
@@ -70,13 +95,28 @@ def normalise_word(w: str) -> str:
     return w
 
 
+def normalise_word(w: str) -> str:
+    """``<num>``, ``<url>`` or ``<email>`` for a word that is one, else the word (remembered per word)."""
+    out = _NORMALISED.get(w)
+    if out is None:
+        if len(_NORMALISED) >= CACHE_LIMIT:
+            _NORMALISED.clear()
+        out = _NORMALISED[w] = _normalise_word(w)
+    return out
+
+
 def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> None:
     if not counts or weight == 0:
         return
-    scaled = {k: 1.0 + math.log(v) if v > 0 else 0.0 for k, v in counts.items()}
+    log_count = _LOG_COUNT_FLOATS  # 1.0 + math.log(v) for the small integer counts, looked up
+    scaled = {k: log_count[v] if type(v) is int and 0 <= v < 256 else 1.0 + math.log(v) if v > 0 else 0.0 for k, v in counts.items()}
     norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
+    cache = _columns(n_bits)
     for k, v in scaled.items():
-        col = column(prefix + k, n_bits)
+        key = prefix + k
+        col = cache.get(key)
+        if col is None:
+            col = cache[key] = _column(key, n_bits)
         out[col] = out.get(col, 0.0) + weight * v / norm
 
 
@@ -92,13 +132,19 @@ def _crc32_table() -> np.ndarray:
 
 
 _CRC_TABLE = _crc32_table()  # zlib's CRC-32 (reflected polynomial 0xEDB88320), one byte at a time
-#: ``1.0 + math.log(k)`` for counts below 256: the same floats the scalar code computes
-_LOG_COUNT = np.array([0.0] + [1.0 + math.log(k) for k in range(1, 256)], dtype=np.float64)
+#: ``1.0 + math.log(k)`` for counts below 256 (0.0 for 0): the same floats the scalar code computes
+_LOG_COUNT_FLOATS = [0.0] + [1.0 + math.log(k) for k in range(1, 256)]
+_LOG_COUNT = np.array(_LOG_COUNT_FLOATS, dtype=np.float64)
 _SHIFT = [np.uint64(8 * j) for j in range(8)]
+_NO_COLUMNS = np.zeros(0, dtype=np.uint32)
+_NO_VALUES = np.zeros(0, dtype=np.float64)
 
 
-def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> bool:
-    """``_group`` of the character n-grams of ``norm``, vectorised; False where it does not apply.
+def _char_ngrams(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The columns and values ``_group`` would add for the character n-grams of ``norm``, vectorised; None where it does not apply.
+
+    One entry per distinct n-gram, in first-occurrence order (two n-grams may
+    share a column: :func:`_add_group` sums them as ``_group`` does).
 
     Each n-gram (n <= 7) is packed into a uint64 key: one byte per character
     (the character itself for ASCII text, else its index in the text's sorted
@@ -109,10 +155,10 @@ def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits:
     n-grams of length n are read off after n steps.
     """
     if not (1 <= lo <= hi <= 7) or not weight > 0:
-        return False
+        return None
     size = len(norm)
     if size < lo:
-        return True  # no n-grams: _group would add nothing
+        return _NO_COLUMNS, _NO_VALUES  # no n-grams: _group would add nothing
     top = min(hi, size)
     if norm.isascii():
         codes = np.frombuffer(norm.encode("ascii"), dtype=np.uint8)
@@ -121,7 +167,7 @@ def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits:
         # the sorted alphabet (code point order) and each character's index in it, by str.translate in C
         alphabet = sorted(set(norm))
         if len(alphabet) > 256:
-            return False
+            return None
         codes = np.frombuffer(norm.translate({ord(c): i for i, c in enumerate(alphabet)}).encode("latin-1"), dtype=np.uint8)
         encoded = [c.encode("utf-8") for c in alphabet]
         char_bytes = np.zeros((len(alphabet), max(len(e) for e in encoded)), dtype=np.uint32)
@@ -168,7 +214,15 @@ def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits:
         scaled[i] = 1.0 + math.log(int(counts[i]))
     norm2 = math.sqrt(sum((scaled * scaled).tolist())) or 1.0
     cols = (all_crcs[first] ^ np.uint32(0xFFFFFFFF)) & np.uint32((1 << n_bits) - 1)
-    _add_group(cols, (weight * scaled) / norm2, out)
+    return cols, (weight * scaled) / norm2
+
+
+def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> bool:
+    """``_group`` of the character n-grams of ``norm`` into ``out``, vectorised (:func:`_char_ngrams`); False where it does not apply."""
+    group = _char_ngrams(norm, lo, hi, prefix, weight, n_bits)
+    if group is None:
+        return False
+    _add_group(group[0], group[1], out)
     return True
 
 
@@ -187,12 +241,26 @@ def _add_group(cols: np.ndarray, adds: np.ndarray, out: dict[int, float]) -> Non
         ordered = np.sort(cols)
         clash.update(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
     if clash:
-        acc = {col: out.get(col, 0.0) for col in clash}
-        for i in np.flatnonzero(np.isin(cols, np.fromiter(clash, dtype=cols.dtype, count=len(clash)))).tolist():
-            col = col_list[i]
-            acc[col] = acc[col] + add_list[i]
+        # column by column (a draft has a few): np.isin on columns up to 2**n_bits builds a table that size
+        acc = {}
+        for col in clash:
+            total = out.get(col, 0.0)
+            for i in np.flatnonzero(cols == col).tolist():
+                total = total + add_list[i]
+            acc[col] = total
         fresh.update(acc)
     out.update(fresh)
+
+
+def _word_group(words: Iterable[str], config: FeatureConfig, out: dict[int, float]) -> None:
+    """The word n-gram group of :func:`text_features`, into ``out``."""
+    toks = [normalise_word(w) for w in words]
+    lo, hi = config.word_ngrams
+    wc: Counter[str] = Counter()
+    for n in range(lo, hi + 1):
+        # n by n, each position in order (Counter.update counts in C): the same counts, in the same order
+        wc.update(toks if n == 1 else map(" ".join, zip(*(toks[k:] for k in range(n)))))
+    _group(wc, "w:", config.word_weight, config.n_bits, out)
 
 
 def text_features(
@@ -200,13 +268,7 @@ def text_features(
 ) -> dict[int, float]:
     """Map one draft's lower-cased words, text and named cue counts to ``{column: value}``."""
     out: dict[int, float] = {}
-    toks = [normalise_word(w) for w in words]
-    lo, hi = config.word_ngrams
-    wc: Counter[str] = Counter()
-    for n in range(lo, hi + 1):
-        for i in range(len(toks) - n + 1):
-            wc[" ".join(toks[i : i + n])] += 1
-    _group(wc, "w:", config.word_weight, config.n_bits, out)
+    _word_group(words, config, out)
     lo, hi = config.char_ngrams
     cc: Counter[str] = Counter()
     if config.char_weight:
@@ -223,10 +285,74 @@ def text_features(
     return out
 
 
+def text_feature_arrays(
+    words: Iterable[str], text: str, cues: Mapping[str, float], config: FeatureConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`text_features` as ``(columns, values)`` arrays in its order, with the same floats.
+
+    The inference path: the character n-grams stay arrays from hashing to the
+    gather instead of going through the dict. Each column's value is summed in
+    the dict's order (the word group's value or ``0.0``, then every later
+    addition in turn); all values added are >= 0, as :func:`_add_group` assumes.
+    """
+    chars = None
+    if config.char_weight:
+        norm = " " + _WS.sub(" ", text.lower()) + " "
+        lo, hi = config.char_ngrams
+        chars = _char_ngrams(norm, lo, hi, "c:", config.char_weight, config.n_bits)
+        if chars is None:  # not vectorisable: the dict path
+            row = text_features(words, text, cues, config)
+            return np.fromiter(row.keys(), dtype=np.int64, count=len(row)), np.fromiter(row.values(), dtype=np.float64, count=len(row))
+    out: dict[int, float] = {}
+    _word_group(words, config, out)
+    n_words = len(out)
+    cue_cols: list[int] = []
+    cue_vals: list[float] = []
+    if config.use_cues and cues:
+        cache = _columns(config.n_bits)
+        for name, value in cues.items():
+            key = "s:" + name
+            col = cache.get(key)
+            if col is None:
+                col = cache[key] = _column(key, config.n_bits)
+            cue_cols.append(col)
+            cue_vals.append(config.cue_weight * value)
+    parts_cols = [np.fromiter(out.keys(), dtype=np.int64, count=n_words)]
+    parts_vals = [np.fromiter(out.values(), dtype=np.float64, count=n_words)]
+    if chars is not None:
+        parts_cols.append(chars[0].astype(np.int64))
+        parts_vals.append(chars[1])
+    # a column first met among the cues gets 0.0 + value, as out.get(col, 0.0) + value does
+    parts_cols.append(np.array(cue_cols, dtype=np.int64))
+    parts_vals.append(np.array([0.0 + v for v in cue_vals], dtype=np.float64))
+    cols = np.concatenate(parts_cols)
+    vals = np.concatenate(parts_vals)
+    order = np.argsort(cols, kind="stable")
+    ordered = cols[order]
+    repeat = ordered[1:] == ordered[:-1]
+    if not repeat.any():
+        return cols, vals
+    # hash collisions: the first occurrence keeps its place and takes the in-order sum
+    n_chars = len(cols) - len(cue_cols)
+    later = order[1:][repeat]
+    for col in np.unique(ordered[1:][repeat]).tolist():
+        where = np.flatnonzero(cols == col).tolist()
+        total = float(vals[where[0]]) if where[0] < n_words else 0.0 + float(vals[where[0]])
+        for i in where[1:]:
+            total = total + (cue_vals[i - n_chars] if i >= n_chars else float(vals[i]))
+        vals[where[0]] = total
+    keep = np.ones(len(cols), dtype=bool)
+    keep[later] = False
+    return cols[keep], vals[keep]
+
+
 def named_features(d: Mapping[str, float], n_bits: int) -> dict[int, float]:
     """Hash a dict of named features (used by the slot rankers)."""
     out: dict[int, float] = {}
+    cache = _columns(n_bits)
     for name, value in d.items():
-        col = column(name, n_bits)
+        col = cache.get(name)
+        if col is None:
+            col = cache[name] = _column(name, n_bits)
         out[col] = out.get(col, 0.0) + value
     return out

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the factories)
-from .components.base import doc_text, ensure_extensions, sentence_bounds, word_hashes
+from .components.base import TextKeepingTokenizer, doc_text, ensure_extensions, sentence_texts, word_hashes
 
 PIPE_NAMES = ("refernlp_sentences", "refernlp_strategies", "refernlp_cues", "refernlp_slots")
 
@@ -31,6 +31,7 @@ def make_nlp(rankers: tuple | None = None) -> Language:
     """
     ensure_extensions()
     nlp = spacy.blank("en")
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
     if rankers is not None:
@@ -150,15 +151,7 @@ def doc_cues(doc: Doc) -> dict[str, float]:
         feats["ask_pos"] = first_ask / n_chars
     else:
         feats["no_ask"] = 1.0
-    n_q = 0
-    if len(doc):
-        # each sentence's text is its characters in the Doc text (Span.text), read from the token table
-        arr = doc.to_array([IDX, LENGTH]).tolist()
-        for s, e in sentence_bounds(doc):
-            if text[arr[s][0] : arr[e - 1][0] + arr[e - 1][1]].rstrip().endswith("?"):
-                n_q += 1
-    else:
-        n_q = sum(1 for s in doc.sents if s.text.rstrip().endswith("?"))
+    n_q = sum(1 for s in sentence_texts(doc) if s.rstrip().endswith("?"))
     feats["questions"] = math.log1p(n_q)
     return feats
 

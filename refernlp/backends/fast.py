@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from ..components.base import doc_text
 from ..errors import ModelError
-from ..features import FeatureConfig, text_features
+from ..features import FeatureConfig, text_feature_arrays
 from ..modelio import LinearModel
 from ..pipeline import doc_cues, doc_words
 from ..schema import CLASSIFIER_TASKS
@@ -61,11 +61,8 @@ class StackedClassifiers:
 
     @staticmethod
     def features(doc: Doc, config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
-        """The sparse feature row of a processed Doc as (column indices, values)."""
-        row = text_features(doc_words(doc), doc_text(doc), doc_cues(doc), config)
-        idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
-        val = np.fromiter(row.values(), dtype=np.float64, count=len(row))
-        return idx, val
+        """The sparse feature row of a processed Doc as (column indices, values): :func:`text_features`, as arrays."""
+        return text_feature_arrays(doc_words(doc), doc_text(doc), doc_cues(doc), config)
 
     def predict(self, doc: Doc, embedding: np.ndarray | None = None) -> dict[str, dict[str, float]]:
         """Class probabilities of every classifier for a processed Doc (and its embedding, neural backend)."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
-import numpy as np
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_UPPER, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LENGTH, LIKE_EMAIL, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import hash_string
@@ -27,6 +27,11 @@ class Mark:
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "polarity": self.polarity, "text": self.text, "start": self.start, "end": self.end}
+
+
+def mark_order(mark: Mark) -> tuple[int, int, str, str, str, str]:
+    """A sort key giving the dataclass order of :class:`Mark` (its fields in turn), compared in C."""
+    return (mark.start, mark.end, mark.name, mark.category, mark.polarity, mark.text)
 
 
 def ensure_extensions() -> None:
@@ -51,6 +56,7 @@ def doc_text(doc: Doc) -> str:
     ``Doc.text`` joins every token's text in Python on each access (a ``Token``
     object per token); the components and features read it many times per draft.
     A Doc's text never changes (retokenising keeps it), so the cache is exact.
+    refernlp's pipeline fills the cache as it tokenises (:class:`TextKeepingTokenizer`).
     """
     text = doc.user_data.get(TEXT_KEY)
     if text is None:
@@ -59,6 +65,36 @@ def doc_text(doc: Doc) -> str:
         text = "".join([strings[o] + " " if sp else strings[o] for o, sp in arr])
         doc.user_data[TEXT_KEY] = text
     return text
+
+
+class TextKeepingTokenizer:
+    """A spaCy tokenizer that stores each Doc's text, its input, where :func:`doc_text` looks first.
+
+    spaCy's tokenization is non-destructive (``doc.text`` is the input string),
+    so :func:`doc_text` need not rebuild it from the tokens. Every other
+    attribute is the wrapped tokenizer's.
+    """
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def __getattr__(self, name: str):
+        if name == "tokenizer":  # not set yet (unpickling, copying): no recursion
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """``[t.text for t in doc]``, sliced from :func:`doc_text` (no ``Token`` object per token)."""
+    if not len(doc):
+        return []
+    text = doc_text(doc)
+    return [text[a : a + n] for a, n in doc.to_array([IDX, LENGTH]).tolist()]
 
 
 def word_hashes(words: Iterable[str]) -> frozenset[int]:
@@ -71,13 +107,20 @@ class TokenTable:
 
     Reading ``Token`` attributes creates a Python object per token per access;
     these lists hold the same values (``lower``/``orth`` are StringStore hashes,
-    the flags are ``Token.is_*``). ``sents`` are the ``(start, end)`` token
-    bounds of ``doc.sents``.
+    the flags are ``Token.is_*`` / ``Token.like_email``, ``spacy`` is whether
+    the token has trailing whitespace, which spaCy keeps as at most one space:
+    ``Token.whitespace_`` is ``" "`` or ``""``). Read lazily, on first use:
+    ``texts`` (``Token.text``), ``lowers`` (``Token.lower_``), ``sent_start``
+    (``Token.is_sent_start`` is True) and ``sents``, the ``(start, end)`` token
+    bounds of ``doc.sents``; read them after the sentence splitter has run.
     """
 
-    __slots__ = ("doc", "n", "text", "lower", "orth", "idx", "length", "is_alpha", "is_space", "is_punct", "is_upper", "spacy", "_sents")
+    __slots__ = (
+        "doc", "n", "text", "lower", "orth", "idx", "length", "is_alpha", "is_space", "is_punct", "is_upper", "is_stop",
+        "like_email", "spacy", "_sents", "_texts", "_lowers", "_sent_start",
+    )
 
-    _ATTRS = [LOWER, ORTH, IDX, LENGTH, IS_ALPHA, IS_SPACE, IS_PUNCT, IS_UPPER, SPACY]
+    _ATTRS = [LOWER, ORTH, IDX, LENGTH, IS_ALPHA, IS_SPACE, IS_PUNCT, IS_UPPER, IS_STOP, LIKE_EMAIL, SPACY]
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -87,8 +130,14 @@ class TokenTable:
             cols = doc.to_array(self._ATTRS).T.tolist()
         else:
             cols = [[] for _ in self._ATTRS]
-        self.lower, self.orth, self.idx, self.length, self.is_alpha, self.is_space, self.is_punct, self.is_upper, self.spacy = cols
+        (
+            self.lower, self.orth, self.idx, self.length, self.is_alpha, self.is_space, self.is_punct, self.is_upper,
+            self.is_stop, self.like_email, self.spacy,
+        ) = cols
         self._sents: list[tuple[int, int]] | None = None
+        self._texts: list[str] | None = None
+        self._lowers: list[str] | None = None
+        self._sent_start: list[bool] | None = None
 
     def tok_text(self, i: int) -> str:
         a = self.idx[i]
@@ -103,6 +152,33 @@ class TokenTable:
     def end_char(self, end: int) -> int:
         """The end character of a span whose last token is ``end - 1``."""
         return self.idx[end - 1] + self.length[end - 1]
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` (``start < end``): the characters from the first token to the end of the last."""
+        return self.text[self.idx[start] : self.idx[end - 1] + self.length[end - 1]]
+
+    @property
+    def texts(self) -> list[str]:
+        """``Token.text`` of every token."""
+        if self._texts is None:
+            text = self.text
+            self._texts = [text[a : a + k] for a, k in zip(self.idx, self.length)]
+        return self._texts
+
+    @property
+    def lowers(self) -> list[str]:
+        """``Token.lower_`` of every token."""
+        if self._lowers is None:
+            strings = self.doc.vocab.strings
+            self._lowers = [strings[h] for h in self.lower]
+        return self._lowers
+
+    @property
+    def sent_start(self) -> list[bool]:
+        """Whether ``Token.is_sent_start`` is True, token by token."""
+        if self._sent_start is None:
+            self._sent_start = (self.doc.to_array(SENT_START) == 1).tolist() if self.n else []
+        return self._sent_start
 
     @property
     def sents(self) -> list[tuple[int, int]]:
@@ -122,10 +198,19 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
         return []
     if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
         return [(s.start, s.end) for s in doc.sents]
-    flags = doc.to_array([SENT_START]).astype(np.int64)
-    starts = (np.flatnonzero(flags[1:] == 1) + 1).tolist()
+    flags = doc.to_array(SENT_START).tolist()  # 1, or -1 read as an unsigned 64-bit integer
+    starts = [i for i in range(1, n) if flags[i] == 1]
     bounds = [0] + starts
     return list(zip(bounds, starts + [n]))
+
+
+def sentence_texts(doc: Doc) -> list[str]:
+    """``[s.text for s in doc.sents]``, each sliced from the Doc text at its :func:`sentence_bounds`."""
+    if not len(doc):
+        return [s.text for s in doc.sents]
+    text = doc_text(doc)
+    arr = doc.to_array([IDX, LENGTH]).tolist()
+    return [text[arr[s][0] : arr[e - 1][0] + arr[e - 1][1]] for s, e in sentence_bounds(doc)]
 
 
 def build_phrase_matcher(nlp: Language, groups: dict[str, Iterable[str]]) -> PhraseMatcher:
@@ -161,7 +246,13 @@ PLACEHOLDER = re.compile(
 
 def placeholder_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the unfilled template placeholders in ``text`` (never HTML tags or markdown links)."""
-    return [m.span() for m in PLACEHOLDER.finditer(text)]
+    return list(_placeholder_spans(text))
+
+
+@lru_cache(maxsize=16)
+def _placeholder_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # the components and the findings each ask for the same draft's placeholders: searched once
+    return tuple(m.span() for m in PLACEHOLDER.finditer(text))
 
 
 def first_word_index(sent_tokens, skip: frozenset[str] = frozenset()) -> int | None:

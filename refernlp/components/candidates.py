@@ -17,6 +17,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from ..features import named_features
+from .base import TokenTable
 from .patterns import is_job_url, url_company
 from .role_spans import RoleSpans
 
@@ -29,6 +30,12 @@ PRONOUN_I = frozenset({"I", "I'm", "I've", "I'd", "I'll", "I’m", "I’ve", "I�
 #: words that may join the capitalised words of one company name ("Save the Children", "Procter & Gamble")
 CONNECTORS = frozenset({"&", "and", "of", "de", "-", "+", ".", "the", "du", "des", "la", "von", "van", "der", "for", "on"})
 INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
+#: a run's last token is never one of these
+RUN_END_SKIP = CONNECTORS | {"-", "."}
+#: sentence words saying the sentence is about the past, the present, or a target job
+SENT_PAST = frozenset({"worked", "was", "were", "spent", "former", "formerly", "previously", "left", "graduated", "studied", "interned", "alumni", "alum", "alumnus"})
+SENT_CURRENT = frozenset({"currently", "now", "current"})
+SENT_TARGET = frozenset({"refer", "referral", "apply", "applying", "applied", "join", "joining", "opening", "role", "position", "vacancy", "hiring"})
 BARE_DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|io|co|org|net|ai|app|de|uk|in|ca)")
 
 
@@ -54,6 +61,23 @@ class Candidate:
         return {**self.features, **self.shared}
 
 
+@dataclass(frozen=True)
+class DraftTokens:
+    """What the company and role proposers read from one Doc, built once for both (:meth:`CandidateProposer.tokens`).
+
+    ``in_url``: per token, whether it starts inside one of the draft's URLs;
+    ``sent_flags``: per token, its sentence's features; ``doc_features``: the
+    draft-level features every candidate shares.
+    """
+
+    tab: TokenTable
+    in_url: list[bool]
+    sent_flags: list[dict[str, float]]
+    doc_features: dict[str, float]
+    #: the context feature names built so far, by span start and end (:meth:`CandidateProposer._context`)
+    context: dict = field(default_factory=dict)
+
+
 def url_mask(text: str, url_spans: list[tuple[int, int]]) -> np.ndarray:
     """A boolean per character of ``text`` (plus one): True inside a URL."""
     mask = np.zeros(len(text) + 1, dtype=bool)
@@ -69,28 +93,27 @@ def candidate_scores(model: "LinearModel", cands: list[Candidate], n_bits: int) 
     (hashing is additive, so this equals scoring :meth:`Candidate.all_features`).
     """
     coef = model.coef[0]
-
-    def gather(d: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        row = named_features(d, n_bits)
-        return np.fromiter(row.keys(), dtype=np.int64, count=len(row)), np.fromiter(row.values(), dtype=np.float64, count=len(row))
-
     shared_score: dict[int, float] = {}
     for c in cands:
         if id(c.shared) not in shared_score:
-            idx, val = gather(c.shared)
+            row = named_features(c.shared, n_bits)
+            idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
+            val = np.fromiter(row.values(), dtype=np.float64, count=len(row))
             shared_score[id(c.shared)] = float(coef[idx].astype(np.float64) @ val) if len(idx) else 0.0
-    idx_parts, val_parts, starts = [], [], []
-    n = 0
+    # every candidate's hashed row, laid end to end in two flat lists: one gather for all of them
+    cols: list[int] = []
+    vals: list[float] = []
+    starts = []
     for c in cands:
-        idx, val = gather(c.features)
-        starts.append(n)
-        idx_parts.append(idx)
-        val_parts.append(val)
-        n += len(idx)
+        row = named_features(c.features, n_bits)
+        starts.append(len(cols))
+        cols.extend(row)
+        vals.extend(row.values())
     sums = np.zeros(len(cands))
-    if n:
-        contrib = coef[np.concatenate(idx_parts)].astype(np.float64) * np.concatenate(val_parts)
-        nonempty = [i for i, v in enumerate(val_parts) if len(v)]
+    if cols:
+        contrib = coef[np.array(cols, dtype=np.int64)].astype(np.float64) * np.array(vals, dtype=np.float64)
+        ends = starts[1:] + [len(cols)]
+        nonempty = [i for i, (a, b) in enumerate(zip(starts, ends)) if b > a]
         sums[nonempty] = np.add.reduceat(contrib, [starts[i] for i in nonempty])
     return sums + np.array([shared_score[id(c.shared)] for c in cands]) + float(model.intercept[0])
 
@@ -111,50 +134,80 @@ class CandidateProposer:
         self.lower_stop = self.name_stop | self.role_heads | self.modifier_stop | self.past_cues | self.target_cues | frozenset(lex["company_lower_stop"])
         self.role_spans = RoleSpans(self.role_heads, self.generic_heads, self.modifier_stop)
 
-    def _sentence_flags(self, doc: Doc) -> dict[int, dict[str, float]]:
-        flags: dict[int, dict[str, float]] = {}
+    def tokens(self, doc: Doc, url_spans: list[tuple[int, int]]) -> DraftTokens:
+        """What the company and role proposers read from ``doc``, built once for both."""
+        tab = TokenTable(doc)
+        if url_spans and tab.n:
+            tok_in_url = url_mask(tab.text, url_spans)[tab.idx].tolist()
+        else:
+            tok_in_url = [False] * tab.n
+        return DraftTokens(tab, tok_in_url, self._sentence_flags(doc, tab), self._doc_features(doc, tab))
+
+    def _sentence_flags(self, doc: Doc, tab: TokenTable) -> list[dict[str, float]]:
+        """Per token, the features of its sentence (one dict per sentence, shared by its tokens)."""
+        flags: list[dict[str, float]] = [{}] * tab.n
         # cues sorted by start, so each sentence looks only at its own (scanning every
         # cue for every sentence was quadratic in the length of the draft)
         cues = sorted(doc._.cues or (), key=lambda m: m.start)
         cue_starts = [m.start for m in cues]
-        for si, sent in enumerate(doc.sents):
-            words = {t.lower_ for t in sent}
+        lowers, text = tab.lowers, tab.text
+        for si, (s, e) in enumerate(tab.sents):
+            words = set(lowers[s:e])
             f = {"sent_idx:" + str(min(si, 3)): 1.0}
-            lo = bisect_left(cue_starts, sent.start_char)
-            hi = bisect_left(cue_starts, sent.end_char)
+            start_char, end_char = tab.idx[s], tab.end_char(e)
+            lo = bisect_left(cue_starts, start_char)
+            hi = bisect_left(cue_starts, end_char)
             for mark in cues[lo:hi]:
                 f["sent_cue:" + mark.name] = 1.0
-            if words & {"worked", "was", "were", "spent", "former", "formerly", "previously", "left", "graduated", "studied", "interned", "alumni", "alum", "alumnus"}:
+            if not words.isdisjoint(SENT_PAST):
                 f["sent_past"] = 1.0
-            if words & {"currently", "now", "current"}:
+            if not words.isdisjoint(SENT_CURRENT):
                 f["sent_current"] = 1.0
-            if words & {"refer", "referral", "apply", "applying", "applied", "join", "joining", "opening", "role", "position", "vacancy", "hiring"}:
+            if not words.isdisjoint(SENT_TARGET):
                 f["sent_target"] = 1.0
-            if "?" in sent.text:
+            if "?" in text[start_char:end_char]:
                 f["sent_question"] = 1.0
-            for tok in sent:
-                flags[tok.i] = f
+            flags[s:e] = [f] * (e - s)
         return flags
 
-    def _context(self, doc: Doc, start: int, end: int, prefix: str) -> dict[str, float]:
-        f: dict[str, float] = {}
-        prev = [t.lower_ for t in doc[max(0, start - 3) : start] if not t.is_space]
-        nxt = [t.lower_ for t in doc[end : end + 3] if not t.is_space]
-        p1 = prev[-1] if prev else "<s>"
-        p2 = " ".join(prev[-2:]) if len(prev) >= 2 else "<s> " + p1
-        n1 = nxt[0] if nxt else "</s>"
-        n2 = " ".join(nxt[:2]) if len(nxt) >= 2 else n1 + " </s>"
-        for k, v in (("p1", p1), ("p2", p2), ("n1", n1), ("n2", n2)):
-            f[f"{prefix}{k}:{v}"] = 1.0
-        f[f"{prefix}pos:{min(4, int(5 * start / max(1, len(doc))))}"] = 1.0
-        window = {t.lower_ for t in doc[max(0, start - 6) : start]}
-        if window & self.past_cues:
-            f[prefix + "win_past"] = 1.0
-        if window & self.target_cues:
-            f[prefix + "win_target"] = 1.0
+    def _context(self, tab: TokenTable, start: int, end: int, prefix: str, memo: dict | None = None) -> dict[str, float]:
+        """The words around tokens ``start:end`` as features (``memo``: the parts already built for this table)."""
+        memo = {} if memo is None else memo
+        left = memo.get(("left", start, prefix))
+        if left is None:
+            left = memo[("left", start, prefix)] = self._context_left(tab, start, prefix)
+        right = memo.get(("right", end, prefix))
+        if right is None:
+            right = memo[("right", end, prefix)] = self._context_right(tab, end, prefix)
+        f = {left[0]: 1.0, left[1]: 1.0, right[0]: 1.0, right[1]: 1.0, left[2]: 1.0}
+        for key in left[3]:
+            f[key] = 1.0
         return f
 
-    def _doc_features(self, doc: Doc) -> dict[str, float]:
+    def _context_left(self, tab: TokenTable, start: int, prefix: str) -> tuple[str, str, str, tuple[str, ...]]:
+        """The feature names that depend on a span's start: the two words before it, its position, cue words near it."""
+        lowers, is_space = tab.lowers, tab.is_space
+        prev = [lowers[i] for i in range(max(0, start - 3), start) if not is_space[i]]
+        p1 = prev[-1] if prev else "<s>"
+        p2 = " ".join(prev[-2:]) if len(prev) >= 2 else "<s> " + p1
+        window = set(lowers[max(0, start - 6) : start])
+        wins = []
+        if not window.isdisjoint(self.past_cues):
+            wins.append(prefix + "win_past")
+        if not window.isdisjoint(self.target_cues):
+            wins.append(prefix + "win_target")
+        return f"{prefix}p1:{p1}", f"{prefix}p2:{p2}", f"{prefix}pos:{min(4, int(5 * start / max(1, tab.n)))}", tuple(wins)
+
+    @staticmethod
+    def _context_right(tab: TokenTable, end: int, prefix: str) -> tuple[str, str]:
+        """The feature names of the two words after a span ending before token ``end``."""
+        lowers, is_space = tab.lowers, tab.is_space
+        nxt = [lowers[i] for i in range(end, min(tab.n, end + 3)) if not is_space[i]]
+        n1 = nxt[0] if nxt else "</s>"
+        n2 = " ".join(nxt[:2]) if len(nxt) >= 2 else n1 + " </s>"
+        return f"{prefix}n1:{n1}", f"{prefix}n2:{n2}"
+
+    def _doc_features(self, doc: Doc, tab: TokenTable) -> dict[str, float]:
         """Draft-level features shared by every candidate: which kinds of ask and cue the draft has.
 
         Company and role are null in drafts with no referral ask (and company in general
@@ -164,42 +217,44 @@ class CandidateProposer:
         f = {"doc_cue:" + m.name: 1.0 for m in doc._.cues or ()}
         # the draft's words, scaled down: together they say whether the draft asks for a referral
         # at one company (company set), for roles anywhere (company null) or for nothing (both null)
-        words = {t.lower_ for t in doc if t.is_alpha and len(t) > 1}
+        words = {low for low, alpha, k in zip(tab.lowers, tab.is_alpha, tab.length) if alpha and k > 1}
         scale = 1.0 / max(1.0, len(words)) ** 0.5
         for w in words:
             f["dw:" + w] = scale
         if not any(m.category == "ask" for m in doc._.cues or ()):
             f["doc_no_ask"] = 1.0
-        if any(t.lower_ in self.general_words for t in doc):
+        if not self.general_words.isdisjoint(tab.lowers):
             f["doc_general_word"] = 1.0
         return f
 
-    def _runs(self, doc: Doc, in_url: np.ndarray) -> list[list[int]]:
+    @staticmethod
+    def _runs(tab: TokenTable, in_url: list[bool]) -> list[list[int]]:
         """Runs of capitalised tokens (with inner connectors): where written company names are."""
         runs: list[list[int]] = []
         run: list[int] = []
-        n = len(doc)
-        for tok in doc:
-            t = tok.text
-            is_cap = (t[:1].isupper() or (t[:1].isdigit() and any(c.isalpha() for c in t)) or (len(t) > 1 and t[0].islower() and any(c.isupper() for c in t[1:]))) and t not in PRONOUN_I and any(c.isalnum() for c in t)
-            tight = tok.i + 1 < n and not tok.whitespace_ and tok.i > 0 and not doc[tok.i - 1].whitespace_
-            if is_cap and not in_url[tok.idx] and not tok.is_space:
-                if run and (tok.is_sent_start or "\n" in doc[tok.i - 1].whitespace_):
+        n = tab.n
+        texts, spacy, is_space, is_alpha, sent_start = tab.texts, tab.spacy, tab.is_space, tab.is_alpha, tab.sent_start
+        for i, t in enumerate(texts):
+            # a lower-case word not starting with a digit is never capitalised (the common case, decided without the scans)
+            is_cap = False if t.islower() and not t[:1].isdigit() else (t[:1].isupper() or (t[:1].isdigit() and any(c.isalpha() for c in t)) or (len(t) > 1 and t[0].islower() and any(c.isupper() for c in t[1:]))) and t not in PRONOUN_I and any(c.isalnum() for c in t)
+            tight = i + 1 < n and not spacy[i] and i > 0 and not spacy[i - 1]
+            if is_cap and not in_url[i] and not is_space[i]:
+                if run and sent_start[i]:
                     runs.append(run)
                     run = []
-                run.append(tok.i)
-                if t.endswith(".") and len(t) > 2 and not INITIALS.match(t) and tok.whitespace_:
+                run.append(i)
+                if t.endswith(".") and len(t) > 2 and not INITIALS.match(t) and spacy[i]:
                     runs.append(run)  # "P&G. Refer me": a sentence ended inside the token
                     run = []
-            elif run and t in CONNECTORS and tok.i + 1 < n and (
-                doc[tok.i + 1].text[:1].isupper() or (tight and t in {"-", "."})
-                or (doc[tok.i + 1].text in CONNECTORS and tok.i + 2 < n and doc[tok.i + 2].text[:1].isupper())  # "Office of the Auditor General"
-            ) and not tok.is_sent_start:
-                run.append(tok.i)
-            elif run and t in {"-", "."} and tight and doc[tok.i + 1].is_alpha:
-                run.append(tok.i)  # "Chick-fil-A"
-            elif run and tight and t.islower() and t.isalpha() and doc[tok.i - 1].text == "-":
-                run.append(tok.i)
+            elif run and t in CONNECTORS and i + 1 < n and (
+                texts[i + 1][:1].isupper() or (tight and t in {"-", "."})
+                or (texts[i + 1] in CONNECTORS and i + 2 < n and texts[i + 2][:1].isupper())  # "Office of the Auditor General"
+            ) and not sent_start[i]:
+                run.append(i)
+            elif run and t in {"-", "."} and tight and is_alpha[i + 1]:
+                run.append(i)  # "Chick-fil-A"
+            elif run and tight and t.islower() and t.isalpha() and texts[i - 1] == "-":
+                run.append(i)
             else:
                 if run:
                     runs.append(run)
@@ -208,17 +263,19 @@ class CandidateProposer:
             runs.append(run)
         return runs
 
-    def company_candidates(self, doc: Doc, url_spans: list[tuple[int, int]], names: set[str]) -> list[Candidate]:
-        text = doc.text
-        in_url = url_mask(text, url_spans)
-        sent_flags = self._sentence_flags(doc)
-        doc_f = self._doc_features(doc)
+    def company_candidates(self, doc: Doc, url_spans: list[tuple[int, int]], names: set[str], tokens: DraftTokens | None = None) -> list[Candidate]:
+        """Company spans: runs of capitalised words, lower-case names in context, bare domains, URL slugs.
+
+        ``tokens``: :meth:`tokens` of ``doc`` and ``url_spans``, when the caller has them already.
+        """
+        d = tokens if tokens is not None else self.tokens(doc, url_spans)
+        tab, in_url, sent_flags, doc_f = d.tab, d.in_url, d.sent_flags, d.doc_features
+        text, n, texts, lowers, idx = tab.text, tab.n, tab.texts, tab.lowers, tab.idx
         cands: list[Candidate] = []
         seen: set[tuple[int, int]] = set()
 
         def add(s_tok: int, e_tok: int, kind: str, trim: bool = False) -> None:
-            span = doc[s_tok:e_tok]
-            start, end = span.start_char, span.end_char
+            start, end = idx[s_tok], tab.end_char(e_tok)
             if trim:
                 while end > start and text[end - 1] == ".":
                     end -= 1
@@ -228,42 +285,44 @@ class CandidateProposer:
             if s_text.lower() in self.name_stop or s_text in names:
                 return
             seen.add((start, end))
-            f = {"bias": 1.0, "lw:" + s_text.lower(): 1.0, "n:" + str(min(len(span), 6)): 1.0, "kind:" + kind: 1.0}
-            f["first:" + span[0].lower_] = 1.0
-            f["last:" + span[-1].lower_] = 1.0
+            f = {"bias": 1.0, "lw:" + s_text.lower(): 1.0, "n:" + str(min(e_tok - s_tok, 6)): 1.0, "kind:" + kind: 1.0}
+            f["first:" + lowers[s_tok]] = 1.0
+            f["last:" + lowers[e_tok - 1]] = 1.0
             f["shape:" + ("X" if s_text.isupper() else "x" if s_text.islower() else "Xx")] = 1.0
-            if span[0].is_sent_start or (span.start > 0 and doc[span.start - 1].is_space):
+            if tab.sent_start[s_tok] or (s_tok > 0 and tab.is_space[s_tok - 1]):
                 f["sent_start"] = 1.0
-            if any(t.lower_ in self.role_heads for t in span):
+            span_lowers = lowers[s_tok:e_tok]
+            if not self.role_heads.isdisjoint(span_lowers):
                 f["has_role_head"] = 1.0
-            if any(t.lower_ in ("and", "&") for t in span) and len(span) > 2:
+            if ("and" in span_lowers or "&" in span_lowers) and e_tok - s_tok > 2:
                 f["has_and"] = 1.0
-            if any(n and (n in s_text or s_text in n) for n in names):
+            if any(nm and (nm in s_text or s_text in nm) for nm in names):
                 f["overlaps_name"] = 1.0
-            if span.end < len(doc) and doc[span.end].text in {"'s", "’s"}:
+            if e_tok < n and texts[e_tok] in {"'s", "’s"}:
                 f["possessive"] = 1.0
-            if span.end < len(doc) and doc[span.end].lower_ in self.role_heads:
+            if e_tok < n and lowers[e_tok] in self.role_heads:
                 f["before_role_head"] = 1.0
-            f.update(sent_flags.get(span.start, {}))
-            f.update(self._context(doc, span.start, span.end, ""))
+            f.update(sent_flags[s_tok])
+            f.update(self._context(tab, s_tok, e_tok, "", d.context))
             cands.append(Candidate(start, end, s_text, f, doc_f))
 
-        for run in self._runs(doc, in_url):
+        for run in self._runs(tab, in_url):
             run = run[:10]
             for a in range(len(run)):
                 for b in range(a, min(a + 7, len(run))):
-                    if doc[run[a]].text in CONNECTORS or doc[run[b]].text in CONNECTORS | {"-", "."}:
+                    if texts[run[a]] in CONNECTORS or texts[run[b]] in RUN_END_SKIP:
                         continue
                     kind = "partial" if a > 0 or b < len(run) - 1 else "run"
                     add(run[a], run[b] + 1, kind, trim=True)
                     e = run[b] + 1
-                    if e < len(doc) and doc[e].text in {"'s", "’s"} and not doc[e - 1].whitespace_:
+                    if e < n and texts[e] in {"'s", "’s"} and not tab.spacy[e - 1]:
                         add(run[a], e + 1, "with_poss")  # "Lowe's", "Tunnock's"
-        self._lower_candidates(doc, in_url, add)
-        for tok in doc:
+        self._lower_candidates(tab, in_url, add)
+        for i in [i for i in range(n) if in_url[i]]:
+            t = texts[i]
             # a company written as its bare domain ("booking.com"): the URL pattern masked it
-            if in_url[tok.idx] and "/" not in tok.text and "." in tok.text.strip(".") and not tok.like_email and BARE_DOMAIN.fullmatch(tok.text.rstrip(".,")):
-                add(tok.i, tok.i + 1, "bare_domain", trim=True)
+            if "/" not in t and "." in t.strip(".") and not tab.like_email[i] and BARE_DOMAIN.fullmatch(t.rstrip(".,")):
+                add(i, i + 1, "bare_domain", trim=True)
         written = {norm(c.text): c for c in cands}
         for s, e in url_spans:
             slug = url_company(text, s, e)
@@ -281,106 +340,112 @@ class CandidateProposer:
                 elif any("kind:run" in c.features or "kind:partial" in c.features for c in cands):
                     f["slug_other_names"] = 1.0
                 cands.append(Candidate(slug[0], slug[1], st, f, doc_f))
-        counts: dict[str, int] = {}
-        for c in cands:
-            counts[c.text.lower()] = counts.get(c.text.lower(), 0) + 1
         low_text = text.lower()
+        url_lows = [text[s:e].lower() for s, e in url_spans]
         for c in cands:
-            c.features["count:" + str(min(3, low_text.count(c.text.lower())))] = 1.0
-            if "in_url" not in c.features and any(c.text.lower() in text[s:e].lower() for s, e in url_spans):
+            low = c.text.lower()
+            c.features["count:" + str(min(3, low_text.count(low)))] = 1.0
+            if "in_url" not in c.features and any(low in u for u in url_lows):
                 c.features["also_in_url"] = 1.0
         return cands
 
-    def _lower_candidates(self, doc: Doc, in_url: np.ndarray, add) -> None:
+    def _lower_candidates(self, tab: TokenTable, in_url: list[bool], add) -> None:
         """Companies typed in lower case ("saw you're at flutterwave", "the mono QA thing", "swiggy ke referral")."""
-        n = len(doc)
-
-        def ok(t) -> bool:
-            return (
-                not t.is_space and not in_url[t.idx] and t.text[:1].islower() and any(c.isalpha() for c in t.text)
-                and all(c.isalnum() or c in "&.-'" for c in t.text) and not t.is_stop and t.lower_ not in self.lower_stop
-            )
-
-        for i in range(n):
-            if not ok(doc[i]):
-                continue
-            prev = doc[i - 1].lower_ if i > 0 else ""
+        n = tab.n
+        texts, lowers, is_space, is_stop = tab.texts, tab.lowers, tab.is_space, tab.is_stop
+        lower_stop = self.lower_stop
+        # a token that can be (part of) such a name: a lower-case word of letters, digits and & . - '
+        # (the flags first; a word of letters only passes the character scans without them)
+        ok = [
+            not (is_space[i] or in_url[i] or is_stop[i]) and t[:1].islower() and lowers[i] not in lower_stop
+            and (t.isalpha() or (any(c.isalpha() for c in t) and all(c.isalnum() or c in "&.-'" for c in t)))
+            for i, t in enumerate(texts)
+        ]
+        for i in [i for i in range(n) if ok[i]]:
+            prev = lowers[i - 1] if i > 0 else ""
             for j in range(i + 1, min(n, i + 4)):
-                if not ok(doc[j - 1]) or (j - 1 > i and "\n" in doc[j - 2].whitespace_):
+                if not ok[j - 1]:
                     break
-                nxt = doc[j].lower_ if j < n else ""
+                nxt = lowers[j]
                 if prev in self.lower_prev or nxt in self.lower_next or (nxt in self.role_heads and prev in {"the", "that", "this", "for", "a"}):
                     add(i, j, "lower")
 
-    def role_candidates(self, doc: Doc, url_spans: list[tuple[int, int]]) -> list[Candidate]:
-        """Role spans: a head word, its modifiers and the title's suffixes (see :mod:`.role_spans`)."""
-        text = doc.text
-        in_url = url_mask(text, url_spans)
-        sent_flags = self._sentence_flags(doc)
-        doc_f = self._doc_features(doc)
-        org_words = self._org_words(doc, url_spans)
+    def role_candidates(self, doc: Doc, url_spans: list[tuple[int, int]], tokens: DraftTokens | None = None) -> list[Candidate]:
+        """Role spans: a head word, its modifiers and the title's suffixes (see :mod:`.role_spans`).
+
+        ``tokens``: :meth:`tokens` of ``doc`` and ``url_spans``, when the caller has them already.
+        """
+        d = tokens if tokens is not None else self.tokens(doc, url_spans)
+        tab, sent_flags, doc_f = d.tab, d.sent_flags, d.doc_features
+        org_words = self._org_words(tab, url_spans)
         cands: list[Candidate] = []
         seen: set[tuple[int, int]] = set()
-        for s, e, head, kinds in self.role_spans.spans(doc, in_url):
-            htok = doc[head]
-            if htok.lower_ in self.generic_heads and e == head + 1 and not kinds:
+        for s, e, head, kinds in self.role_spans.spans(tab, d.in_url):
+            if tab.lowers[head] in self.generic_heads and e == head + 1 and not kinds:
                 # "marketing role": propose "marketing" (the role family) and the whole span
                 if s == head:
                     continue
-                inner = doc[s:head]
-                if inner.text.strip() and not inner[-1].is_punct and (s, head) not in seen:
+                if tab.span_text(s, head).strip() and not tab.is_punct[head - 1] and (s, head) not in seen:
                     seen.add((s, head))
-                    cands.append(self._role_candidate(doc, inner, inner[-1], sent_flags, doc_f, ("before_generic",), org_words))
+                    cands.append(self._role_candidate(tab, s, head, head - 1, sent_flags, doc_f, ("before_generic",), org_words, d.context))
                 kinds = ("head_generic",)
             if (s, e) in seen:
                 continue
             seen.add((s, e))
-            cands.append(self._role_candidate(doc, doc[s:e], htok, sent_flags, doc_f, kinds, org_words))
+            cands.append(self._role_candidate(tab, s, e, head, sent_flags, doc_f, kinds, org_words, d.context))
         return cands
 
     @staticmethod
-    def _org_words(doc: Doc, url_spans: list[tuple[int, int]]) -> frozenset[str]:
+    def _org_words(tab: TokenTable, url_spans: list[tuple[int, int]]) -> frozenset[str]:
         """Words that look like a company elsewhere in the draft: after "at"/"@"/"join", or in a URL."""
-        out = {doc[i + 1].lower_ for i, t in enumerate(doc[:-1]) if t.lower_ in ("at", "@", "join", "joining")}
+        lowers = tab.lowers
+        out = {lowers[i + 1] for i in range(tab.n - 1) if lowers[i] in ("at", "@", "join", "joining")}
         for s, e in url_spans:
-            out.update(w for w in re.split(r"[^a-z0-9]+", doc.text[s:e].lower()) if len(w) > 1)
+            out.update(w for w in re.split(r"[^a-z0-9]+", tab.text[s:e].lower()) if len(w) > 1)
         return frozenset(out)
 
-    def _role_candidate(self, doc: Doc, span, head, sent_flags, doc_f, kinds: tuple[str, ...], org_words: frozenset[str] = frozenset()) -> Candidate:
-        f = {"bias": 1.0, "h:" + head.lower_: 1.0, "n:" + str(min(len(span), 8)): 1.0, "t:" + span.text.lower(): 1.0}
-        f["first:" + span[0].lower_] = 1.0
-        f["last:" + span[-1].lower_] = 1.0
-        if span[-1].lower_ in self.generic_heads:
+    def _role_candidate(
+        self, tab: TokenTable, s: int, e: int, head: int, sent_flags: list[dict[str, float]], doc_f: Mapping[str, float],
+        kinds: tuple[str, ...], org_words: frozenset[str] = frozenset(), context: dict | None = None,
+    ) -> Candidate:
+        """The candidate for tokens ``s:e`` with head token ``head``, and its features."""
+        texts, lowers, is_alpha, n = tab.texts, tab.lowers, tab.is_alpha, tab.n
+        span_text = tab.span_text(s, e)
+        f = {"bias": 1.0, "h:" + lowers[head]: 1.0, "n:" + str(min(e - s, 8)): 1.0, "t:" + span_text.lower(): 1.0}
+        f["first:" + lowers[s]] = 1.0
+        f["last:" + lowers[e - 1]] = 1.0
+        if lowers[e - 1] in self.generic_heads:
             f["ends_generic"] = 1.0
         for k in kinds:
             f["ext:" + k] = 1.0
         f["exts:" + "+".join(kinds)] = 1.0
-        if kinds and kinds[-1] != "generic" and span.end < len(doc) and doc[span.end].lower_ in self.generic_heads:
+        if kinds and kinds[-1] != "generic" and e < n and lowers[e] in self.generic_heads:
             f["before_generic_after_ext"] = 1.0
-        if span.start < head.i:
+        if s < head:
             f["has_modifier"] = 1.0
-        if span[0].text[:1].isupper():
+        if texts[s][:1].isupper():
             f["cap"] = 1.0
-        if all(t.text[:1].isupper() or not t.is_alpha or t.lower_ in ("of", "and", "for") for t in span):
+        if all(texts[i][:1].isupper() or not is_alpha[i] or lowers[i] in ("of", "and", "for") for i in range(s, e)):
             f["title_case"] = 1.0
-        nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is not None and (nxt.text[:1].isupper() or nxt.text in (",", "(", "–", "-")) and nxt.text != "I":
-            f["next_titleish:" + ("punct" if nxt.is_punct else "word")] = 1.0
-        prev = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
+        if e < n:
+            nxt = texts[e]
+            if (nxt[:1].isupper() or nxt in (",", "(", "–", "-")) and nxt != "I":
+                f["next_titleish:" + ("punct" if tab.is_punct[e] else "word")] = 1.0
+        prev = lowers[max(0, s - 2) : s]
         if prev[-2:] in (["as", "a"], ["as", "an"]) or prev[-1:] == ["as"]:
             f["as_a"] = 1.0
-        words = [t for t in span if t.is_alpha]
-        if len(words) > 1 and words[0].text[:1].isupper() and any(t.text.islower() for t in words[1:]):
+        words = [texts[i] for i in range(s, e) if is_alpha[i]]
+        if len(words) > 1 and words[0][:1].isupper() and any(w.islower() for w in words[1:]):
             f["cap_then_lower"] = 1.0  # "JD Sports weekend sales assistant": a company in front?
-        if span.start < head.i and span[0].lower_ in org_words:
+        if s < head and lowers[s] in org_words:
             f["starts_with_org_word"] = 1.0
-        if any(t.lower_ in ("or", "/") for t in span[: head.i - span.start]):
+        if any(low in ("or", "/") for low in lowers[s:head]):
             f["left_or"] = 1.0
-        if "(" in span.text and any(c.isdigit() for c in span.text[span.text.index("(") :]):
+        if "(" in span_text and any(c.isdigit() for c in span_text[span_text.index("(") :]):
             f["paren_digits"] = 1.0
-        f.update(sent_flags.get(span.start, {}))
-        f.update(self._context(doc, span.start, span.end, ""))
-        return Candidate(span.start_char, span.end_char, span.text, f, doc_f)
+        f.update(sent_flags[s])
+        f.update(self._context(tab, s, e, "", context))
+        return Candidate(tab.idx[s], tab.end_char(e), span_text, f, doc_f)
 
     @staticmethod
     def rank(model: "LinearModel", cands: list[Candidate]) -> tuple[Candidate | None, float]:

@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from ..resources import lexicon
-from .base import Mark, build_phrase_matcher, doc_text, ensure_extensions, inside_word, placeholder_spans
+from .base import Mark, build_phrase_matcher, doc_text, ensure_extensions, inside_word, mark_order, placeholder_spans
 
 ASK_KINDS = ("referral", "keep_in_mind", "introduction", "advice")
 #: ``known``: the sender says they know the recipient already ("we were in the same class"), whoever else is named
@@ -48,7 +48,7 @@ class CueDetector:
                 if inside_word(doc, span.start, span.end) or any(a < span.end_char and span.start_char < b for a, b in holes):
                     continue
                 marks.append(Mark(span.start_char, span.end_char, kind, self.category[kind], "neutral", span.text))
-        doc._.cues = sorted(marks)
+        doc._.cues = sorted(marks, key=mark_order)
         return doc
 
 

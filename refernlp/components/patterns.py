@@ -51,22 +51,47 @@ RELATION = (
     r"nephew|niece|aunt|auntie|uncle|son|daughter|homegirl|homie|supervisor|former[ \t]+\w+|old[ \t]+\w+|ex-\w+|amiga|amigo|prima|primo|beau-frère|belle-sœur|sœur|frère)"
 )
 YOUR = r"(?i:your|my|our|ur|tu|ton|ta)"
+#: the words after a mutual contact's name ("Anna suggested I write"), one of which each pattern needs
+_SAID = ("suggested", "recommended", "mentioned", "said", "says", "told me", "gave me", "passed", "shared", "pointed", "thought", "encouraged", "sent me",
+         "referred me", "put me in touch", "connected us", "introduced us", "was kind enough", "kindly", "spoke", "advised", "was right")
+_SAID_AFTER = ("suggested", "recommended", "mentioned", "said", "says", "told me", "gave me", "passed", "pointed", "thought", "encouraged", "sent me", "referred me", "spoke", "advised")
+#: the words before one ("through Anna", "introduce me to Anna")
+_THROUGH = ("through", "via", "referred by", "recommended by", "introduction from", "suggestion from", "friend of")
+_INTRO_TO = ("introduce me to", "introducing me to", "introduction to", "intro me to", "intro to", "connect me with", "connect me to", "connected with",
+             "put me in touch with", "in touch with", "introduce us", "link me up with", "link me in with", "link me with", "link me w", "speak to", "talk to",
+             "reach out to", "introduce me and", "presentas a", "présenter à")
 MUTUAL_RES = [
-    re.compile(rf"{HONORIFIC}(?P<name>{NAME_TITLED})[ \t]+(?i:suggested|recommended|mentioned|said|says|told me|gave me|passed|shared|pointed|thought|encouraged|sent me|referred me|put me in touch|connected us|introduced us|was kind enough|kindly|spoke|advised|was right)"),
+    re.compile(rf"{HONORIFIC}(?P<name>{NAME_TITLED})[ \t]+(?i:{'|'.join(_SAID)})"),
     # "Dean Kovac from Crookes suggested", "Mei Ling from my SMU cohort said"
-    re.compile(rf"{HONORIFIC}(?P<name>{NAME_TITLED})[ \t]+(?i:from|at|of|in)[ \t]+[^.,;!?\n]{{1,40}}?[ \t](?i:suggested|recommended|mentioned|said|says|told me|gave me|passed|pointed|thought|encouraged|sent me|referred me|spoke|advised)\b"),
+    re.compile(rf"{HONORIFIC}(?P<name>{NAME_TITLED})[ \t]+(?i:from|at|of|in)[ \t]+[^.,;!?\n]{{1,40}}?[ \t](?i:{'|'.join(_SAID_AFTER)})\b"),
     # "Mr. Tom Ogutu, my former colleague at …", "Ravi Menon, who I worked with"
     re.compile(rf"(?:^|[.!?\n][ \t]*|,[ \t]+){HONORIFIC}(?P<name>{NAME_TITLED}),[ \t]+(?:{YOUR}[ \t]+|who[ \t]+)", re.M),
-    re.compile(rf"(?i:through|via|referred by|recommended by|introduction from|suggestion from|friend of)[ \t]+(?i:our[ \t]+)?(?i:mutual[ \t]+(?:friend|contact|connection|acquaintance)[ \t]+)?{HONORIFIC}(?P<name>{NAME_TITLED})\b"),
+    re.compile(rf"(?i:{'|'.join(_THROUGH)})[ \t]+(?i:our[ \t]+)?(?i:mutual[ \t]+(?:friend|contact|connection|acquaintance)[ \t]+)?{HONORIFIC}(?P<name>{NAME_TITLED})\b"),
     re.compile(rf"(?i:mutual[ \t]+(?:friend|contact|connection|acquaintance)s?),?[ \t]+{HONORIFIC}(?P<name>{NAME_TITLED})"),
     re.compile(
-        rf"(?i:introduce me to|introducing me to|introduction to|intro me to|intro to|connect me with|connect me to|connected with|put me in touch with|in touch with|introduce us|link me up with|link me in with|link me with|link me w|speak to|talk to|reach out to|introduce me and|presentas a|présenter à)[ \t]+"
+        rf"(?i:{'|'.join(_INTRO_TO)})[ \t]+"
         rf"(?:{YOUR}[ \t]+(?:\w+(?:'s|’s)[ \t]+)?{RELATION}(?:[ \t]*+,)?[ \t]++)?{HONORIFIC}(?P<name>{NAME_TITLED})"
     ),
     re.compile(rf"(?:{YOUR}|\b[A-Z][a-z]+(?:'s|’s))[ \t]+(?:\w+(?:'s|’s)[ \t]+)?{RELATION}(?:[ \t]*+,)?[ \t]++{HONORIFIC}(?P<name>{NAME_TITLED})"),
     # "Kenji gave me ur contact", at the start of a sentence
     re.compile(rf"(?:^|[.!?][ \t]+)(?P<name>{NAME})[ \t]+(?i:gave me (?:your|ur|u r) (?:number|contact|details|email))", re.M),
 ]
+#: per pattern of MUTUAL_RES, words (lower case) one of which any match holds, matched case-insensitively; None: no such list
+MUTUAL_NEEDS: list[tuple[str, ...] | None] = [_SAID, _SAID_AFTER, None, _THROUGH, None, _INTRO_TO, None, None]
+#: the characters other than ASCII letters that match an ASCII letter in a case-insensitive pattern (İ ı ſ and the Kelvin sign)
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+
+
+def lower_for_needs(text: str) -> str | None:
+    """``text.lower()``, in which a pattern's ``MUTUAL_NEEDS`` words can be looked up as plain substrings.
+
+    ``None`` when ``text`` holds a character that matches an ASCII letter only
+    case-insensitively (a regex with ``(?i:...)`` would match "ſaid"; "said" in
+    the lower-cased text would miss it): then every pattern must run.
+    """
+    if not text.isascii() and not _FOLDS_TO_ASCII.isdisjoint(text):
+        return None
+    return text.lower()
 SELF_INTRO = re.compile(rf"(?i:my name is|my name's|this is|it's|it is)[ \t]+(?P<name>{NAME})(?=[ \t]*[,.!\n(-]|[ \t]+(?i:from|here|and)\b)")
 DASH_NAME = re.compile(r"^[ \t]*+[-\u2013\u2014~]++[ \t]*+(?P<name>[A-Za-z\u00C0-\u024F][\w'\u2019-]*+(?:[ \t]++[A-Z][\w'\u2019.-]*+){0,2})[ \t]*+$")
 #: "Best - Sam", "Thanks again, Sam Lee" on one line

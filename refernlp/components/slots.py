@@ -17,18 +17,20 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import lexicon
-from .base import ensure_extensions
+from .base import doc_text, ensure_extensions
 from .candidates import CandidateProposer
 from .patterns import (
     DASH_NAME,
     GREETING_RE,
     JOB_ID_RES,
     LINE_NAME,
+    MUTUAL_NEEDS,
     MUTUAL_RES,
     SELF_INTRO,
     SIGNOFF_AND_NAME,
     clean_name,
     is_job_url,
+    lower_for_needs,
     url_spans,
 )
 
@@ -121,7 +123,10 @@ class SlotExtractor:
 
     def mutual(self, text: str, exclude: set[str]) -> tuple[int, int] | None:
         best = None
-        for pat in MUTUAL_RES:
+        low = lower_for_needs(text)
+        for pat, needs in zip(MUTUAL_RES, MUTUAL_NEEDS):
+            if needs and low is not None and not any(w in low for w in needs):
+                continue  # the pattern cannot match: none of the words it needs is in the draft
             for m in pat.finditer(text):
                 name = clean_name(m.group("name"), self.name_stop)
                 if not name or name in exclude:
@@ -137,7 +142,7 @@ class SlotExtractor:
 
     # --- main --------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         spans: dict[str, tuple[int, int] | None] = {}
         found_urls = url_spans(text)
         urls = [(s, e) for s, e in found_urls if is_job_url(text[s:e])]
@@ -160,12 +165,14 @@ class SlotExtractor:
             names.add(text[spans["mutual_contact"][0] : spans["mutual_contact"][1]])
         spans["company"] = None
         spans["role"] = None
+        # the token table, sentence and draft features both proposers read, built once
+        tokens = self.candidates.tokens(doc, found_urls) if self.company_model is not None or self.role_model is not None else None
         if self.company_model is not None:
-            best, p = self.candidates.rank(self.company_model, self.candidates.company_candidates(doc, found_urls, names))
+            best, p = self.candidates.rank(self.company_model, self.candidates.company_candidates(doc, found_urls, names, tokens))
             if best is not None and p >= float(self.company_model.manifest.get("threshold", 0.5)):
                 spans["company"] = (best.start, best.end)
         if self.role_model is not None:
-            best, p = self.candidates.rank(self.role_model, self.candidates.role_candidates(doc, found_urls))
+            best, p = self.candidates.rank(self.role_model, self.candidates.role_candidates(doc, found_urls, tokens))
             if best is not None and p >= float(self.role_model.manifest.get("threshold", 0.5)):
                 spans["role"] = (best.start, best.end)
         doc._.slot_spans = dict(spans, job_ids=job_ids, urls=urls)

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from ..resources import lexicon
-from .base import Mark, TokenTable, build_phrase_matcher, ensure_extensions, inside_word, placeholder_spans, word_hashes
+from .base import Mark, TokenTable, build_phrase_matcher, ensure_extensions, inside_word, mark_order, placeholder_spans, word_hashes
 
 _SENT_START_RULES = ("please_start", "first_person_start", "second_person_start", "deference", "direct_start")
 _TOKEN_RULES = ("first_person", "first_person_plural", "second_person", "positive_lexicon", "negative_lexicon")
@@ -118,7 +118,7 @@ class StrategyDetector:
         holes = placeholder_spans(tab.text)
         if holes:
             marks = [m for m in marks if not any(a < m.end and m.start < b for a, b in holes)]
-        doc._.strategies = sorted(set(marks))
+        doc._.strategies = sorted(set(marks), key=mark_order)
         return doc
 
     def _first_word(self, tab: TokenTable, start: int, end: int, skip: frozenset[int] = frozenset()) -> int | None:
@@ -210,7 +210,14 @@ class StrategyDetector:
             tab.is_alpha, tab.is_space, tab.is_punct, tab.is_upper, tab.length, tab.lower, tab.orth
         )
         bang = "!" in tab.text
-        for i in range(n):
+        if not any(a and u and k >= 2 for a, u, k in zip(is_alpha, is_upper, length)):
+            # no upper-case word, so no run to flush: only the "!!" rule below can fire
+            if not bang:
+                return
+            visit = [i for i in range(n) if not is_alpha[i] and "!" in tab.tok_text(i)]
+        else:
+            visit = range(n)
+        for i in visit:
             if is_alpha[i] and length[i] >= 2 and is_upper[i] and lower[i] not in acronyms:
                 run.append(i)
             elif is_space[i] or (is_punct[i] and orth[i] not in _STOPS) or (is_alpha[i] and is_upper[i] and lower[i] in acronyms):

@@ -167,3 +167,27 @@ def test_ranked_slots_are_verbatim_spans(ranked):
         span = doc._.slot_spans[key]
         if span is not None:
             assert text[span[0] : span[1]] == doc._.slots[key]
+
+
+def test_lower_for_needs_knows_every_character_that_matches_an_ascii_letter_case_insensitively():
+    import re
+
+    from refernlp.components.patterns import _FOLDS_TO_ASCII
+
+    every = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    assert set(re.findall(r"(?i:[a-z])", every)) == set(_FOLDS_TO_ASCII)
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Anna ſaid I should write to you.", "Anna"),  # "ſaid" matches "said" only case-insensitively
+        ("Anna SAID I should write.", "Anna"),
+        ("Could you ıntroduce me to Omar Haddad?", "Omar Haddad"),
+        ("Could you introduce me to Omar Haddad? Merci, José", "Omar Haddad"),
+    ],
+)
+def test_mutual_contact_patterns_skipped_only_when_they_cannot_match(nlp, text, name):
+    ext = nlp.get_pipe("refernlp_slots")
+    span = ext.mutual(text, set())
+    assert span is not None and text[span[0] : span[1]] == name
