@@ -280,7 +280,7 @@ def _decap(piece: str) -> str:
 
 #: "do i have to", "update for the team": the first word is no command
 _NOT_COMMAND = re.compile(
-    r"(?i)^\w+\s+(?:i|you|u|we|they|he|she|it)\b|^(?:update|call|email|text|message|check|answer|drop|push|reply)\s+(?:for|on|from|of|about)\b"
+    r"(?i)^(?:do|does|did|can|could|will|would|is|are|am|have|has|should)\s+(?:i|you|u|we|they|he|she|it)\b|^(?:update|call|email|text|message|check|answer|drop|push|reply)\s+(?:for|on|from|of|about)\b"
 )
 
 
@@ -382,6 +382,8 @@ def fix_sentence(
             verb = text[commands[0].start : commands[0].end].split()[0] if commands else ""
             at = clause.find(verb) if verb else -1
             prefix = clause[:at].rstrip(" ,") if at > 0 else ""
+            if not _SOFT_START.sub("", prefix + " ").strip(" ,"):
+                prefix = ""  # "Just put it through ...": a softener, not a form of address
             if prefix and len(prefix.split()) <= 3:
                 core = _hedge(clause[at:])
                 hedged = prefix + ", " + core[0].lower() + core[1:] if core else ""
