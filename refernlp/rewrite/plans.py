@@ -180,7 +180,7 @@ def place(d: Draft, edits: list[Edit], inserts: list[Insert]) -> list[Edit]:
             if d.lay.greeting and at == d.lay.body_start and d.lay.greeting[-1:] == "," and "\n" not in d.text[d.lay.body_start - 2 : at]:
                 piece = piece if piece.startswith(("I ", "I'", "I’")) else piece[0].lower() + piece[1:]  # "Hi Tom, hope you've been well! ..."
             guarded = any(a <= at < b for a, b in d.protect)
-            if not any(x.start <= at < x.end for x in edits) and nxt.isalpha() and nxt.islower() and not guarded and re.match(r"[a-z]+\b", d.text[at : at + 12]) and d.text[at : at + 12].split()[0].lower() in _COMMON_START:
+            if not any(x.start <= at < x.end for x in (*edits, *out)) and nxt.isalpha() and nxt.islower() and not guarded and re.match(r"[a-z]+\b", d.text[at : at + 12]) and d.text[at : at + 12].split()[0].lower() in _COMMON_START:
                 out.append(edit(d.text, at, at + 1, piece + " " + nxt.upper(), ins.reason))
             else:
                 out.append(edit(d.text, at, at, piece + " ", ins.reason))
@@ -197,7 +197,7 @@ def place(d: Draft, edits: list[Edit], inserts: list[Insert]) -> list[Edit]:
 def _new_text(edits: list[Edit], s: int, e: int, text: str) -> str:
     """The text of ``text[s:e]`` after the edits inside it."""
     inside = [x for x in edits if s <= x.start and x.end <= e and not (x.start == x.end == e)]
-    return apply_edits(text[s:e], [Edit(x.start - s, x.end - s, x.before, x.after, x.reason) for x in inside])
+    return apply_edits(text[s:e], valid_edits(Edit(x.start - s, x.end - s, x.before, x.after, x.reason) for x in inside))
 
 
 def fixes(d: Draft) -> list[Edit]:
