@@ -125,7 +125,7 @@ def test_accurate_judges_the_test_split_no_worse_than_fast(critic, fast):
     for task in ("request_type", "transparency", "politeness", "relationship", "purpose"):
         # weights and temperatures are chosen on dev, so allow a hair of test noise
         assert _headline(acc, task) >= _headline(lin, task) - 0.01, (task, _headline(acc, task), _headline(lin, task))
-    # the fast backend's own floors (measured: type macro-F1 0.901, transparency 0.852, politeness 0.855, relationship 0.844, purpose macro-F1 0.788)
+    # the fast backend's own floors (measured: type macro-F1 0.903, transparency 0.847, politeness 0.851, relationship 0.841, purpose macro-F1 0.777)
     for task, floor in {"request_type": 0.88, "transparency": 0.82, "politeness": 0.83, "relationship": 0.82, "purpose": 0.75}.items():
         assert _headline(lin, task) >= floor, (task, _headline(lin, task))
 
