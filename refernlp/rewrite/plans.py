@@ -59,6 +59,7 @@ def answered(text: str) -> frozenset[str]:
 #: purposes that carry a referral ask (schema.PURPOSES); every other purpose is only polished
 ASK_PURPOSES = frozenset({"referral_ask", "intro_request"})
 SHORT_CHANNELS = frozenset({"sms", "chat", "linkedin_note"})
+_NOT_A_COMPANY = frozenset("group team company firm office department unit lab org organisation organization".split())
 _ROLE_NOUNS = {"role", "position", "opening", "job", "vacancy", "post", "spot", "opportunity", "internship", "placement"}
 
 
@@ -318,11 +319,13 @@ def _cut_referral_words(d: Draft, sent: tuple[int, int], fixed: str) -> str:
 def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
     """The referral ask of ``sent`` as a request for a conversation, keeping the facts it held."""
     s, e = sent
-    swapped = _swap_cue(fixed)
-    if swapped is not None:
-        return swapped
     v = d.values
     here = d.text[s:e]
+    swapped = _swap_cue(fixed)
+    # the swap keeps the sentence; a targeted ask whose company is named elsewhere gets the chat ask below, which
+    # names it (the slot reader needs the company beside the ask to find it in the rewrite)
+    if swapped is not None and not (d.rtype == "targeted" and v["company"] and v["company"] not in here):
+        return swapped
     if fixed == here:
         lead, rest = _without_referral(d, s, e)
     else:  # the sentence was fixed in place first: the split of the draft's words when it keeps none of what was fixed
@@ -334,7 +337,9 @@ def _chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
                 lead = _cut_referral_words(d, sent, fixed)
             rest = ""
     lead = lead if lead.endswith("?") else lead.rstrip(".!…")
-    company = v["company"] if v["company"] and v["company"] in here and v["company"] not in lead + rest else None
+    company = v["company"] if v["company"] and (v["company"] in here or d.rtype == "targeted") and v["company"] not in lead + rest else None
+    if company and company.lower() in _NOT_A_COMPANY:
+        company = None  # the slot reader's "your group", "the team": no name to repeat
     role = v["role"] if v["role"] and v["role"] in here and v["role"] not in lead + rest else None
     if role and v.get("role_at"):  # the draft's own noun after the title ("... Design Manager opportunity")
         noun = re.match(r"\s+(opportunit(?:y|ies)|positions?|roles?|jobs?|vacanc(?:y|ies)|openings?|posts?)\b", d.text[v["role_at"][1] :])
