@@ -7,7 +7,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LENGTH, LIKE_EMAIL, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import (
+    IDX,
+    IS_ALPHA,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_STOP,
+    IS_UPPER,
+    LENGTH,
+    LIKE_EMAIL,
+    LOWER,
+    ORTH,
+    SENT_START,
+    SPACY,
+)
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import hash_string

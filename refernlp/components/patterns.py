@@ -79,7 +79,7 @@ MUTUAL_RES = [
 #: per pattern of MUTUAL_RES, words (lower case) one of which any match holds, matched case-insensitively; None: no such list
 MUTUAL_NEEDS: list[tuple[str, ...] | None] = [_SAID, _SAID_AFTER, None, _THROUGH, None, _INTRO_TO, None, None]
 #: the characters other than ASCII letters that match an ASCII letter in a case-insensitive pattern (İ ı ſ and the Kelvin sign)
-_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 
 
 def lower_for_needs(text: str) -> str | None:
@@ -89,7 +89,7 @@ def lower_for_needs(text: str) -> str | None:
     case-insensitively (a regex with ``(?i:...)`` would match "ſaid"; "said" in
     the lower-cased text would miss it): then every pattern must run.
     """
-    if not text.isascii() and not _FOLDS_TO_ASCII.isdisjoint(text):
+    if not text.isascii() and not FOLDS_TO_ASCII.isdisjoint(text):
         return None
     return text.lower()
 SELF_INTRO = re.compile(rf"(?i:my name is|my name's|this is|it's|it is)[ \t]+(?P<name>{NAME})(?=[ \t]*[,.!\n(-]|[ \t]+(?i:from|here|and)\b)")

@@ -14,7 +14,16 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from ..resources import lexicon
-from .base import Mark, TokenTable, build_phrase_matcher, ensure_extensions, inside_word, mark_order, placeholder_spans, word_hashes
+from .base import (
+    Mark,
+    TokenTable,
+    build_phrase_matcher,
+    ensure_extensions,
+    inside_word,
+    mark_order,
+    placeholder_spans,
+    word_hashes,
+)
 
 _SENT_START_RULES = ("please_start", "first_person_start", "second_person_start", "deference", "direct_start")
 _TOKEN_RULES = ("first_person", "first_person_plural", "second_person", "positive_lexicon", "negative_lexicon")

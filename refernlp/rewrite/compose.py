@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..analysis import Analysis, build_critique
+from ..errors import InputError
 from ..resources import lexicon
 from ..schema import normalise_channel
-from .edits import FIX_REASONS, apply_edits, compose_edits, layout, valid_edits
+from ..textio import check_text
+from .edits import FIX_REASONS, apply_edits, layout, valid_edits
 from .facts import BAD_STRATEGIES, build_facts
+from .merge import compose_edits
 from .plans import ASK_PURPOSES, PLANS, Draft, Plan, additions, answered, plan_edits
 from .words import placeholders
 
@@ -222,6 +225,12 @@ def compose(
             suggestions = valid_edits(additions(d, [], rel, Plan.DIRECT)) if plan is Plan.KEEP else ()
             cands.append(Candidate(rel, plan, edits, text, purpose, chan, describe(edits, plan, purpose, bank),
                                    plan is Plan.KEEP, suggestions, _messages(text, plan)))
+    # a candidate the critic would refuse ("!!!!" toned down to "!", too short to critique) stays the draft
+    for c in cands:
+        try:
+            check_text(c.text, max_chars=max(critic.max_chars, len(c.text)))
+        except InputError:
+            c.edits, c.text, c.messages, c.changes = (), analysis.text, (analysis.text,), ()
     if generator is not None:
         from .generator import reworded
 
@@ -266,7 +275,7 @@ def _repaired(critic: Critic, analysis: Analysis, c: Candidate, mutual: str | No
 
     The candidate's text is analysed as a draft of its own and planned again with
     the same relationship and plan; the second pass's edits are composed with the
-    first's (:func:`~refernlp.rewrite.edits.compose_edits`), so the result is still
+    first's (:func:`~refernlp.rewrite.merge.compose_edits`), so the result is still
     a list of edits against the sender's draft. Kept only when it leaves fewer
     warnings and reads at least as polite.
     """
@@ -280,6 +289,10 @@ def _repaired(critic: Critic, analysis: Analysis, c: Candidate, mutual: str | No
         return c
     edits = compose_edits(analysis.text, c.edits, second)
     text = apply_edits(analysis.text, edits)
+    try:
+        check_text(text, max_chars=max(critic.max_chars, len(text)))
+    except InputError:
+        return c
     a = critic.analyse_many([text], max_chars=max(critic.max_chars, len(text)))[0]
     crit = build_critique(a, c.relationship)
     if _left(crit) >= _left(c.critique) or _POLITE_RANK.get(crit.politeness.label, 1) < _POLITE_RANK.get(c.critique.politeness.label, 1):

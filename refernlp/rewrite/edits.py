@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..results import Edit
+from .goals import looking_for, plain_goal  # noqa: F401  (looking_for re-exported)
 
 #: impolite strategies, the finding each answers, and what is done with the clause holding one
 FIX_REASONS = {
@@ -330,7 +331,6 @@ def fix_sentence(
     pieces: list[tuple[str, bool, bool, str]] = []  # (text, kept, question, separator before)
     for sep, cs, ce in clauses(text, s, body_end):
         here = _overlaps(cs, ce, marks)
-        names = {m.name for m in here}
         clause = text[cs:ce]
         question = False
         drop_marks = [m for m in here if m.name in _DROP and not (m.name == "demand" and (_DEADLINE.match(text[m.start : m.end].strip()) or _softens(text, m)))]
@@ -347,7 +347,7 @@ def fix_sentence(
             pieces.append(("", False, False, text[sep:cs]))
             continue
         if soft_marks and not tail_only:
-            plain = _plain_goal(text, cs, ce, kinds or {})
+            plain = plain_goal(text, cs, ce, kinds or {})
             pieces.append((plain or re.sub(r"\s{2,}", " ", clause).strip(" ,"), True, False, text[sep:cs]))
             continue
         # cut the words themselves: deadline words, swear words, and (in a clause holding a fact) the rest
@@ -416,61 +416,6 @@ def fix_sentence(
     return out, reason
 
 
-#: "if you hear of any ds/ml roles": what the sender is looking for, said in a condition of the ask
-_LOOKING = re.compile(
-    r"(?i)(?:^|[\s,;(])\s*(?:if|should|when|whenever|in case)\s+(?:you|u|anyone|anybody|someone|somebody|your\s+(?:team|company|network|firm))\s+"
-    r"(?:ever\s+|happen\s+to\s+|happens\s+to\s+)?(?:sees?|hears?\s+(?:of|about)|comes?\s+across|knows?\s+(?:of|about)|spots?|finds?|learns?\s+(?:of|about)|"
-    r"(?:become|becomes|are|is)\s+aware\s+of|has|have|needs?)\s+"
-    r"(?:of\s+)?(?:any|an|a|some)?\s*(.+?)\s*$"
-)
-_VAGUE = re.compile(r"(?i)^(?:thing|things|anything|something|openings?|opportunit(?:y|ies)|suitable openings?|one|it|that)\b")
-
-
-CUE_WORDS = frozenset(
-    "refer referral referring referred could would can you your please pls plz any chance for the and me will may "
-    "consider submit internal put word good vouch".split()
-)
-
-_FILLER = frozenset(
-    "i i'd i’d would be a an to if so just like love want wanted hoping hope ask wondering appreciate appreciated greatly "
-    "possible grateful welcome value interested kindly humbly really very much from it this that those these doing are you're".split()
-)
-
-
-def own_words(piece: str) -> set[str]:
-    """The words of ``piece`` beyond referral words and the filler around them."""
-    return {w.lower() for w in re.findall(r"[\w'’]+", piece)} - CUE_WORDS - _FILLER
-
-
-def looking_for(piece: str) -> str | None:
-    """ "If you hear of any finance openings anywhere" -> "I'm looking for finance openings anywhere", or None."""
-    m = _LOOKING.search(piece)
-    want = re.split(r"\s*[,;:]\s*", m.group(1))[0] if m else ""
-    if not want or _VAGUE.match(want) or len(want.split()) > 14:
-        return None
-    return "I'm looking for " + want.rstrip(" ,;.")
-
-
-def _plain_goal(text: str, cs: int, ce: int, kinds: Mapping[tuple[int, int], str]) -> str | None:
-    """ "I've told the hiring manager at Allegro you'll vouch for me for the Category Manager role" ->
-    "I'm interested in the Category Manager role at Allegro": the facts of a clause that must go, or None."""
-    wanted = looking_for(text[cs:ce])  # "Should you know of any entry-level L&D positions in the North West, ..."
-    if wanted:
-        return wanted
-    inside = {k: text[a:b] for (a, b), k in kinds.items() if cs <= a and b <= ce}
-    role, company = inside.get("role"), inside.get("company")
-    if role and company:
-        what = f"the {role} role at {company}" if role.split()[-1].lower() not in {"role", "position", "job", "opening"} else f"the {role} at {company}"
-    elif role:
-        what = f"the {role} role" if role.split()[-1].lower() not in {"role", "position", "job", "opening"} else f"the {role}"
-    elif company:
-        what = f"a role at {company}"
-    else:
-        return None
-    rest = [text[a:b] for (a, b), k in kinds.items() if cs <= a and b <= ce and k not in {"role", "company"}]
-    return "I'm interested in " + what + (f" ({', '.join(rest)})" if rest else "")
-
-
 def sentence_edits(
     text: str, lay: Layout, marks: Sequence[Any], protect: Sequence[tuple[int, int]], kinds: Mapping[tuple[int, int], str] | None = None
 ) -> list[Edit]:
@@ -524,73 +469,3 @@ def delete_sentence(text: str, lay: Layout, s: int, e: int, reason: str) -> Edit
         b = e
     return edit(text, a, b, "", reason)
 
-
-def compose_edits(text: str, first: Sequence[Edit], second: Sequence[Edit]) -> tuple[Edit, ...]:
-    """Edits against ``text`` equal to applying ``first`` and then ``second`` (which is against the result).
-
-    An edit of ``second`` inside text that ``first`` left alone maps straight back
-    to the draft; one that touches what ``first`` wrote is merged with that edit
-    (the merged edit keeps the reason of a first edit that changed the draft's words,
-    else takes the second's). ``apply_edits(text, result)
-    == apply_edits(apply_edits(text, first), second)``.
-    """
-    first = list(valid_edits(first))
-    # segments of the first result: (result start, result end, draft start, draft end, edit or None)
-    segs: list[tuple[int, int, int, int, Edit | None]] = []
-    t = d = 0
-    for e in first:
-        if e.start > d:
-            segs.append((t, t + e.start - d, d, e.start, None))
-            t += e.start - d
-        segs.append((t, t + len(e.after), e.start, e.end, e))
-        t += len(e.after)
-        d = e.end
-    segs.append((t, t + len(text) - d, d, len(text), None))
-
-    def to_draft(pos: int, at_end: bool) -> int:
-        for ts, te, ds, de, e in segs:
-            if e is None and ts <= pos <= te:
-                return ds + pos - ts
-        for ts, te, ds, de, e in segs:
-            if ts <= pos <= te:
-                return de if at_end else ds
-        return len(text)
-
-    def to_result(pos: int, at_end: bool) -> int:
-        for ts, te, ds, de, e in segs:
-            if e is None and ds <= pos <= de:
-                return ts + pos - ds
-        for ts, te, ds, de, e in segs:
-            if ds <= pos <= de:
-                return te if at_end else ts
-        return segs[-1][1]
-
-    # groups of draft ranges: each first edit, each second edit (mapped); touching ranges merge
-    items = [(e.start, e.end, 1, e) for e in first] + [(to_draft(e.start, False), to_draft(e.end, True), 2, e) for e in second]
-    items.sort(key=lambda x: (x[0], x[1]))
-    groups: list[list[Any]] = []
-    for a, b, kind, e in items:
-        if groups and a <= groups[-1][1]:
-            g = groups[-1]
-            g[1] = max(g[1], b)
-            g[2].append((a, b, kind, e))
-        else:
-            groups.append([a, b, [(a, b, kind, e)]])
-    out: list[Edit] = []
-    for a, b, members in groups:
-        seconds = [e for _, _, k, e in members if k == 2]
-        if not seconds:
-            out.extend(e for _, _, _, e in members)
-            continue
-        firsts = [e for _, _, k, e in members if k == 1]
-        spans = [(x[0], x[1]) for x in segs if x[4] is not None and any(x[4] is f for f in firsts)]
-        ts = min([to_result(a, False)] + [s.start for s in seconds] + [x for x, _ in spans])
-        te = max([to_result(b, True)] + [s.end for s in seconds] + [y for _, y in spans])
-        result = apply_edits(text, first)
-        after = apply_edits(result[ts:te], [Edit(s.start - ts, s.end - ts, s.before, s.after, s.reason) for s in seconds])
-        lo = min([a] + [f.start for f in firsts])
-        hi = max([b] + [f.end for f in firsts])
-        # the reason of the change to the draft's own words when the first pass made one, else the second's
-        changed = [f for f in firsts if f.before.strip()]
-        out.append(Edit(lo, hi, text[lo:hi], after, (changed[0] if changed else seconds[0]).reason))
-    return valid_edits(out)

@@ -336,7 +336,8 @@ def test_a_presumption_holding_the_target_becomes_a_plain_statement_of_the_goal(
 def test_compose_edits_equals_applying_both_passes():
     import random
 
-    from refernlp.rewrite.edits import compose_edits, valid_edits
+    from refernlp.rewrite.edits import valid_edits
+    from refernlp.rewrite.merge import compose_edits
 
     rng = random.Random(7)
 

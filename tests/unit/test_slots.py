@@ -172,10 +172,10 @@ def test_ranked_slots_are_verbatim_spans(ranked):
 def test_lower_for_needs_knows_every_character_that_matches_an_ascii_letter_case_insensitively():
     import re
 
-    from refernlp.components.patterns import _FOLDS_TO_ASCII
+    from refernlp.components.patterns import FOLDS_TO_ASCII
 
     every = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
-    assert set(re.findall(r"(?i:[a-z])", every)) == set(_FOLDS_TO_ASCII)
+    assert set(re.findall(r"(?i:[a-z])", every)) == set(FOLDS_TO_ASCII)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,79 @@
+"""Composing two rounds of edits into one list against the draft (the rewriter's second pass)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..results import Edit
+from .edits import apply_edits, valid_edits
+
+
+def compose_edits(text: str, first: Sequence[Edit], second: Sequence[Edit]) -> tuple[Edit, ...]:
+    """Edits against ``text`` equal to applying ``first`` and then ``second`` (which is against the result).
+
+    An edit of ``second`` inside text that ``first`` left alone maps straight back
+    to the draft; one that touches what ``first`` wrote is merged with that edit
+    (the merged edit keeps the reason of a first edit that changed the draft's words,
+    else takes the second's). ``apply_edits(text, result)
+    == apply_edits(apply_edits(text, first), second)``.
+    """
+    first = list(valid_edits(first))
+    # segments of the first result: (result start, result end, draft start, draft end, edit or None)
+    segs: list[tuple[int, int, int, int, Edit | None]] = []
+    t = d = 0
+    for e in first:
+        if e.start > d:
+            segs.append((t, t + e.start - d, d, e.start, None))
+            t += e.start - d
+        segs.append((t, t + len(e.after), e.start, e.end, e))
+        t += len(e.after)
+        d = e.end
+    segs.append((t, t + len(text) - d, d, len(text), None))
+
+    def to_draft(pos: int, at_end: bool) -> int:
+        for ts, te, ds, de, e in segs:
+            if e is None and ts <= pos <= te:
+                return ds + pos - ts
+        for ts, te, ds, de, e in segs:
+            if ts <= pos <= te:
+                return de if at_end else ds
+        return len(text)
+
+    def to_result(pos: int, at_end: bool) -> int:
+        for ts, te, ds, de, e in segs:
+            if e is None and ds <= pos <= de:
+                return ts + pos - ds
+        for ts, te, ds, de, e in segs:
+            if ds <= pos <= de:
+                return te if at_end else ts
+        return segs[-1][1]
+
+    # groups of draft ranges: each first edit, each second edit (mapped); touching ranges merge
+    items = [(e.start, e.end, 1, e) for e in first] + [(to_draft(e.start, False), to_draft(e.end, True), 2, e) for e in second]
+    items.sort(key=lambda x: (x[0], x[1]))
+    groups: list[list[Any]] = []
+    for a, b, kind, e in items:
+        if groups and a <= groups[-1][1]:
+            g = groups[-1]
+            g[1] = max(g[1], b)
+            g[2].append((a, b, kind, e))
+        else:
+            groups.append([a, b, [(a, b, kind, e)]])
+    out: list[Edit] = []
+    for a, b, members in groups:
+        seconds = [e for _, _, k, e in members if k == 2]
+        if not seconds:
+            out.extend(e for _, _, _, e in members)
+            continue
+        firsts = [e for _, _, k, e in members if k == 1]
+        spans = [(x[0], x[1]) for x in segs if x[4] is not None and any(x[4] is f for f in firsts)]
+        ts = min([to_result(a, False)] + [s.start for s in seconds] + [x for x, _ in spans])
+        te = max([to_result(b, True)] + [s.end for s in seconds] + [y for _, y in spans])
+        result = apply_edits(text, first)
+        after = apply_edits(result[ts:te], [Edit(s.start - ts, s.end - ts, s.before, s.after, s.reason) for s in seconds])
+        lo = min([a] + [f.start for f in firsts])
+        hi = max([b] + [f.end for f in firsts])
+        # the reason of the change to the draft's own words when the first pass made one, else the second's
+        changed = [f for f in firsts if f.before.strip()]
+        out.append(Edit(lo, hi, text[lo:hi], after, (changed[0] if changed else seconds[0]).reason))
+    return valid_edits(out)
