@@ -21,6 +21,11 @@ message needs and the draft lacks (:mod:`.plans`):
    channels (texts, chats, connection notes) get short insertions; a connection
    note stays under 300 characters when the draft was.
 
+5. **A second pass**: when the top rewrite still warns, its own text is edited
+   the same way and the edits are composed with the first's
+   (:func:`~refernlp.rewrite.merge.compose_edits`); kept only when it leaves
+   fewer warnings and reads at least as polite.
+
 Each :class:`Rewrite` carries its :class:`~refernlp.results.Edit` list against
 the draft as given: applying them (:func:`apply_edits`) gives ``Rewrite.text``.
 Candidates are critiqued with the same critic for their scores. Nothing is
