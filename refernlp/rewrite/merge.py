@@ -30,23 +30,23 @@ def compose_edits(text: str, first: Sequence[Edit], second: Sequence[Edit]) -> t
         d = e.end
     segs.append((t, t + len(text) - d, d, len(text), None))
 
+    def mapped(pos: int, at_end: bool, src: int) -> int:
+        """``pos`` in the result (src 0) as a draft offset, or in the draft (src 2) as a result offset: exact in
+        text the first pass left alone, else the start or end of the edit it falls in."""
+        dst = 2 - src
+        for seg in segs:
+            if seg[4] is None and seg[src] <= pos <= seg[src + 1]:
+                return seg[dst] + pos - seg[src]
+        for seg in segs:
+            if seg[src] <= pos <= seg[src + 1]:
+                return seg[dst + 1] if at_end else seg[dst]
+        return segs[-1][dst + 1]
+
     def to_draft(pos: int, at_end: bool) -> int:
-        for ts, te, ds, de, e in segs:
-            if e is None and ts <= pos <= te:
-                return ds + pos - ts
-        for ts, te, ds, de, e in segs:
-            if ts <= pos <= te:
-                return de if at_end else ds
-        return len(text)
+        return mapped(pos, at_end, 0)
 
     def to_result(pos: int, at_end: bool) -> int:
-        for ts, te, ds, de, e in segs:
-            if e is None and ds <= pos <= de:
-                return ts + pos - ds
-        for ts, te, ds, de, e in segs:
-            if ds <= pos <= de:
-                return te if at_end else ts
-        return segs[-1][1]
+        return mapped(pos, at_end, 2)
 
     # groups of draft ranges: each first edit, each second edit (mapped); touching ranges merge
     items = [(e.start, e.end, 1, e) for e in first] + [(to_draft(e.start, False), to_draft(e.end, True), 2, e) for e in second]
