@@ -149,7 +149,9 @@ def chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
     company = v["company"] if v["company"] and (v["company"] in here or d.rtype == "targeted") and v["company"] not in lead + rest else None
     if company and company.lower() in NOT_A_COMPANY:
         company = None  # the slot reader's "your group", "the team": no name to repeat
-    role = v["role"] if v["role"] and v["role"] in here and v["role"] not in lead + rest else None
+    # the role named elsewhere in the draft goes into the chat ask (the reader looks for it beside the ask),
+    # unless the sentences just before the ask already name it
+    role = v["role"] if v["role"] and v["role"] in d.text and v["role"] not in d.text[max(0, s - 250) : s] + lead + rest else None
     if role and v.get("role_at"):  # the draft's own noun after the title ("... Design Manager opportunity")
         noun = re.match(r"\s+(opportunit(?:y|ies)|positions?|roles?|jobs?|vacanc(?:y|ies)|openings?|posts?)\b", d.text[v["role_at"][1] :])
         role = role + " " + noun.group(1) if noun else role
@@ -168,7 +170,9 @@ def chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
     tail = "" if "the team" in about or rest else " " + d.pick("chat_tail" if d.rtype == "targeted" else "chat_tail_general")
     out = (lead + (". " if lead[-1].isalnum() or lead[-1] in ")\"'’”" else " ") + ask + tail) if lead else (ask + tail)
     out = out.replace("?. ", "? ")
-    if rest:
+    if rest and out.endswith("?") and rest.split()[0].lower() in {"or", "and"}:
+        out = out[:-1] + ", " + rest.rstrip(".!?…") + "?"  # "..., or simply let the PI know my application is in?"
+    elif rest:
         rest = rest[0].upper() + rest[1:] if rest.split()[0].lower() in COMMON_START else rest
         out += " " + rest + ("" if rest[-1] in ".!?…" else ".")
     facts = [w for w in re.findall(r"[\w'’&.-]+", here)[1:] if (w[:1].isupper() or any(c.isdigit() for c in w)) and w not in {"I", "I'm", "I’m"}]

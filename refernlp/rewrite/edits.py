@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..components.base import Mark
 from ..results import Edit
 from .goals import looking_for, plain_goal  # noqa: F401  (looking_for re-exported)
 
@@ -381,10 +382,12 @@ def fix_sentence(
             # a form of address before the command stays in front: "bro refer me" -> "bro, could you refer me"
             verb = text[commands[0].start : commands[0].end].split()[0] if commands else ""
             at = clause.find(verb) if verb else -1
-            prefix = clause[:at].rstrip(" ,") if at > 0 else ""
+            lead = re.sub(r"(?i)(?:\b(?:just|pls|please|plz)\s+)+$", "", clause[:at]) if at > 0 else ""
+            prefix = lead.rstrip(" ,")
             if not _SOFT_START.sub("", prefix + " ").strip(" ,"):
                 prefix = ""  # "Just put it through ...": a softener, not a form of address
-            if prefix and len(prefix.split()) <= 3:
+            if prefix and (len(prefix.split()) <= 3 or lead.rstrip().endswith(",")):
+                # "bro refer me", "now that you're at Stripe, refer me": the lead stays in front of the question
                 core = _hedge(clause[at:])
                 hedged = prefix + ", " + core[0].lower() + core[1:] if core else ""
             else:
@@ -411,6 +414,8 @@ def fix_sentence(
             out += ("? " if prev_q else ". ") + _cap(clause)
         prev_kept, prev_q = True, q
     out = out.rstrip(" ,;:")
+    if text[max(0, s - 4) : s].rstrip(" ").endswith(",") and out.startswith(("Could you ", "Would you ")):
+        out = out[0].lower() + out[1:]  # "Hi Sam, could you send me the link?": the greeting's comma goes on
     out = re.sub(r"(^|\s)i(?=\s|[’'](?:m|ve|d|ll)\b)", lambda m: m.group(1) + "I", out)
     out += "?" if prev_q else mark_char
     return out, reason
@@ -436,6 +441,7 @@ def sentence_edits(
             marks.remove(m)
             if not any(s <= m.start < e for s, e in lay.sentences) or not any(x.name != "shouting" and x.start < m.end and x.end > m.start for x in marks):
                 out.append(edit(text, m.start, m.end, piece.strip()[0], "politeness.shouting"))
+    marks += inner_commands(text, lay, marks)
     for s, e in lay.sentences:
         fixed = fix_sentence(text, s, e, marks, protect, kinds)
         if fixed is None or any(s <= x.start < e for x in out):
@@ -447,6 +453,29 @@ def sentence_edits(
             out.append(edit(text, s, e, new, reason))
             continue
         out.append(delete_sentence(text, lay, s, e, reason))
+    return out
+
+
+#: a command inside a sentence: after a lead clause and a comma or colon ("now that you're at Stripe, refer me"), or a name ("Jess forward my CV")
+_NOT_A_NAME = frozenset("please pls plz kindly just also then and but so now thanks thank hello hi hey dear".split())
+_INNER_COMMAND = re.compile(r"(?:[,:]\s+|^[A-Z][a-z]+\s+)(?:just\s+)?([a-z]+)\s+(?:me|my)\b")
+
+
+def inner_commands(text: str, lay: Layout, marks: Sequence[Any]) -> list[Any]:
+    """Commands the strategy detector leaves to the sentence start, found inside a sentence: marks like its
+    ``bare_imperative`` ones, so the rewrite hedges them the same way (the critique is unchanged)."""
+    words = _command_words()
+    out = []
+    for s, e in lay.sentences:
+        piece = text[s:e].rstrip()
+        if piece.endswith("?") or re.match(r"(?i)(?:if|when|whenever|once|should)\b", piece) or any(m.name == "bare_imperative" and s <= m.start < e for m in marks):
+            continue
+        for m in _INNER_COMMAND.finditer(piece):
+            lead = m.group(0).split()[0].lower()
+            if m.group(1) in words and lead not in _COMMON and lead not in _NOT_A_NAME:  # "Please let me know": no name
+                a = s + m.start(1)
+                out.append(Mark(a, s + len(piece), "bare_imperative", "strategy", "negative", text[a : s + len(piece)]))
+                break
     return out
 
 
