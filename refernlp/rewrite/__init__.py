@@ -7,7 +7,11 @@ message needs and the draft lacks (:mod:`.plans`):
    verbatim. A flagged one is rewritten from its own words: a bare command
    becomes a hedged question, demands, deadlines, guilt, presumption, sarcasm
    and grovelling are cut (a clause holding a fact only loses the offending
-   words), swear words go and shouting is lower-cased.
+   words), swear words go and shouting is lower-cased. Besides the critic's own
+   spans, :mod:`.spot` marks commands inside a sentence (after a lead clause or
+   a name) and guilt, demand, presumption and sarcasm phrasings listed in
+   ``refernlp/lexicons/hostile.json`` (its ``context`` patterns only when the
+   draft reads impolite or holds another such phrase).
 2. **Add what is missing** where a person would put it: a plain ask when it was
    only implied, the resume offer after the ask, an easy out and thanks at the
    end of the body, ``[placeholders]`` for a missing company, role or kind of

@@ -22,6 +22,7 @@ from .edits import FIX_REASONS, apply_edits, layout, valid_edits
 from .facts import BAD_STRATEGIES, build_facts
 from .merge import compose_edits
 from .plans import ASK_PURPOSES, PLANS, Draft, Plan, additions, answered, plan_edits
+from .spot import hostile_marks, inner_commands
 from .words import placeholders
 
 if TYPE_CHECKING:
@@ -104,6 +105,10 @@ def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutua
     kinds.update({sp: "job_id" for sp in spans["job_ids"]})
     kinds.update({sp: "url" for sp in spans["urls"]})
     marks = tuple(m for m in doc._.strategies if m.name in FIX_REASONS)
+    lay = layout(doc)
+    # what the strategy lexicon leaves: commands inside a sentence, hostile phrasings ("least u can do", "so? anything??")
+    marks += tuple(inner_commands(text, lay.sentences, marks))
+    marks += tuple(hostile_marks(text, lay.sentences, marks, crit.politeness.label == "impolite"))
     named_mutual = mutual.strip() if mutual else facts.mutual
     values = {
         "company": facts.company,
@@ -121,7 +126,7 @@ def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutua
     # the note is short when its channel is, or when the draft itself is a short message
     short_draft = channel != "email" and len(text.strip()) < 280
     return Draft(
-        text=text, doc=doc, lay=layout(doc), rtype=crit.request_type.label, purpose=purpose,
+        text=text, doc=doc, lay=lay, rtype=crit.request_type.label, purpose=purpose,
         channel=("chat" if short_draft and channel == "linkedin" else channel), findings=crit.findings, marks=marks,
         cues=tuple(doc._.cues or ()), protect=tuple(protect), values=values, bank=bank, seed=seed,
         finding_ids=frozenset(f.id for f in crit.findings), missing=tuple(crit.transparency.missing), kinds=kinds,
@@ -136,7 +141,9 @@ def ready_to_send(crit: Critique, purpose: str) -> bool:
     """No warning or error finding, and (for a referral ask) read as polite: the draft is sent as it is."""
     if any(f.severity in _BLOCKING for f in crit.findings):
         return False
-    return purpose not in ASK_PURPOSES or crit.request_type.label == "none" or crit.politeness.label == "polite"
+    # an introduction request reads as no referral ask, but it asks a favour all the same: it gets the touches too
+    no_ask = crit.request_type.label == "none" and not crit.asks_introduction
+    return purpose not in ASK_PURPOSES or no_ask or crit.politeness.label == "polite"
 
 
 #: the draft offers a referral or thanks for one ("I'd be happy to refer you", "thanks for referring me"): no ask of its own
@@ -147,7 +154,8 @@ _NOT_AN_ASK = re.compile(
 #: words of a job search: a draft without any of them, an ask cue or a target asks for nothing the rewriter could add
 _JOB_WORDS = re.compile(r"(?i)\b(?:hir(?:e|es|ed|ing|in)|jobs?|work|role|roles|positions?|openings?|vacanc(?:y|ies)|refer\w*|recommend\w*|intern\w*|apply\w*|applied|cv|resume|résumé|"
     r"iş|trabajo|empleo|chamba|emploi|travail|boulot|trouve|recommand\w*|recomiend\w*|vaga|emprego|arbeit|stelle|lavoro|naukri|kazi)\b"
-    r"|추천|일자리|工作|搵工|仕事|नौकरी")
+    r"|추천|일자리|工作|搵工|仕事|नौकरी"
+    r"|(?i:\b(?:help\s+me\s+find|find\s+me|sort\s+me\s+out|plug\s+me\s+in|hook\s+\w+(?:\s+\w+)?\s+up|anything\s+going|opens?\s+up)\b)")
 
 
 def asks_something(d: Draft) -> bool:

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..components.base import Mark
 from ..results import Edit
 from .goals import looking_for, plain_goal  # noqa: F401  (looking_for re-exported)
+from .spot import command_words
 
 #: impolite strategies, the finding each answers, and what is done with the clause holding one
 FIX_REASONS = {
@@ -52,7 +52,7 @@ _CLAUSE = re.compile(
 )
 _SOFT_START = re.compile(r"^(?:(?:just|please|pls|plz|kindly|so|and|but|now|ok|okay)\b[\s,]*)+", re.IGNORECASE)
 _SOFT_END = re.compile(r"(?:[\s,]+|^)(?:please|pls|plz|thx|k|ok)$", re.IGNORECASE)
-_TERMINAL = re.compile(r"[\s.!?…]*[^\w\s\])”\"'’]*[\s.!?…]*$")
+_TERMINAL = re.compile(r"[\s.!?…]*[^\w\s\])”\"'’»›]*[\s.!?…]*$")
 #: words that never stay upper case in shouting (short acronyms such as SQL, HR or ID do)
 _COMMON = frozenset(
     "a an and are as at be but by can do for from get go he her him his i if in is it its me my no not now of on "
@@ -245,13 +245,6 @@ def _first_word(piece: str) -> str:
     return m.group(1).lower() if m else ""
 
 
-def _command_words() -> frozenset[str]:
-    """The verbs a bare command starts with (the strategy lexicon's ``bare_imperative`` words)."""
-    from ..resources import lexicon
-
-    return frozenset(lexicon("strategies")["strategies"]["bare_imperative"]["words"])
-
-
 def _unshout(piece: str) -> str:
     def low(m: re.Match[str]) -> str:
         w = m.group(0)
@@ -343,13 +336,17 @@ def fix_sentence(
         # ("I've told the recruiter that for me"), so such a clause goes whole, names and numbers with it,
         # unless it holds a fact of the draft (then it stays as written); at the clause end the words are cut
         soft_marks = [m for m in drop_marks if m.name != "demand"]
-        tail_only = all(not re.sub(r"[\W_]+", "", text[m.end : ce]) for m in soft_marks)
-        if drop_marks and not _protected(cs, ce, protect) and ((soft_marks and not tail_only) or (not soft_marks and not facts)):
+        # (a mark covering the whole clause is no tail: "told the lady at asda ur my referral")
+        tail_only = all(not re.sub(r"[\W_]+", "", text[m.end : ce]) and re.sub(r"[\W_]+", "", text[cs : m.start]) for m in soft_marks)
+        # (a demand opening a command is cut and the command hedged: "told my recruiter u'd refer me for ...")
+        command = any(m.name == "bare_imperative" and cs <= m.start < ce for m in here)
+        if drop_marks and not _protected(cs, ce, protect) and ((soft_marks and not tail_only) or (not soft_marks and not facts and not command)):
             pieces.append(("", False, False, text[sep:cs]))
             continue
         if soft_marks and not tail_only:
             plain = plain_goal(text, cs, ce, kinds or {})
             pieces.append((plain or re.sub(r"\s{2,}", " ", clause).strip(" ,"), True, False, text[sep:cs]))
+            mark_char = "." if plain else mark_char  # "I'm interested in a role at Porsche." is no question
             continue
         # cut the words themselves: deadline words, swear words, and (in a clause holding a fact) the rest
         cuts = sorted(
@@ -378,7 +375,7 @@ def fix_sentence(
             pieces.append(("", False, False, text[sep:cs]))
             continue
         commands = [m for m in here if m.name == "bare_imperative" and cs <= m.start < ce]
-        if (commands or (cut_subject and _first_word(clause) in _command_words())):
+        if (commands or (cut_subject and _first_word(clause) in command_words())):
             # a form of address before the command stays in front: "bro refer me" -> "bro, could you refer me"
             verb = text[commands[0].start : commands[0].end].split()[0] if commands else ""
             at = clause.find(verb) if verb else -1
@@ -410,6 +407,9 @@ def fix_sentence(
             out = clause if (cs == s and text[s : s + 1].islower()) or re.match(r"\S*(?:://|www\.|@)", clause) else _cap(clause)
         elif prev_kept and not q and not prev_q:
             out += sep + clause
+        elif prev_kept and prev_q and not q and _and_command(clause):
+            out += sep + clause  # "Could you send me the openings, and refer me for all?": one question
+            continue
         else:
             out += ("? " if prev_q else ". ") + _cap(clause)
         prev_kept, prev_q = True, q
@@ -419,6 +419,11 @@ def fix_sentence(
     out = re.sub(r"(^|\s)i(?=\s|[’'](?:m|ve|d|ll)\b)", lambda m: m.group(1) + "I", out)
     out += "?" if prev_q else mark_char
     return out, reason
+
+
+def _and_command(clause: str) -> bool:
+    m = re.match(r"(?i)and\s+(?:also\s+|then\s+)?([a-z]+)", clause)
+    return bool(m) and m.group(1).lower() in command_words()
 
 
 def sentence_edits(
@@ -441,7 +446,6 @@ def sentence_edits(
             marks.remove(m)
             if not any(s <= m.start < e for s, e in lay.sentences) or not any(x.name != "shouting" and x.start < m.end and x.end > m.start for x in marks):
                 out.append(edit(text, m.start, m.end, piece.strip()[0], "politeness.shouting"))
-    marks += inner_commands(text, lay, marks)
     for s, e in lay.sentences:
         fixed = fix_sentence(text, s, e, marks, protect, kinds)
         if fixed is None or any(s <= x.start < e for x in out):
@@ -452,30 +456,10 @@ def sentence_edits(
         if new:
             out.append(edit(text, s, e, new, reason))
             continue
-        out.append(delete_sentence(text, lay, s, e, reason))
-    return out
-
-
-#: a command inside a sentence: after a lead clause and a comma or colon ("now that you're at Stripe, refer me"), or a name ("Jess forward my CV")
-_NOT_A_NAME = frozenset("please pls plz kindly just also then and but so now thanks thank hello hi hey dear".split())
-_INNER_COMMAND = re.compile(r"(?:[,:]\s+|^[A-Z][a-z]+\s+)(?:just\s+)?([a-z]+)\s+(?:me|my)\b")
-
-
-def inner_commands(text: str, lay: Layout, marks: Sequence[Any]) -> list[Any]:
-    """Commands the strategy detector leaves to the sentence start, found inside a sentence: marks like its
-    ``bare_imperative`` ones, so the rewrite hedges them the same way (the critique is unchanged)."""
-    words = _command_words()
-    out = []
-    for s, e in lay.sentences:
-        piece = text[s:e].rstrip()
-        if piece.endswith("?") or re.match(r"(?i)(?:if|when|whenever|once|should)\b", piece) or any(m.name == "bare_imperative" and s <= m.start < e for m in marks):
-            continue
-        for m in _INNER_COMMAND.finditer(piece):
-            lead = m.group(0).split()[0].lower()
-            if m.group(1) in words and lead not in _COMMON and lead not in _NOT_A_NAME:  # "Please let me know": no name
-                a = s + m.start(1)
-                out.append(Mark(a, s + len(piece), "bare_imperative", "strategy", "negative", text[a : s + len(piece)]))
-                break
+        gone = delete_sentence(text, lay, s, e, reason)
+        if out and not out[-1].after and out[-1].end > gone.start >= out[-1].start:  # two deleted sentences in a row
+            gone = delete_sentence(text, lay, out.pop().start, e, reason)
+        out.append(gone)
     return out
 
 

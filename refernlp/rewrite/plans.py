@@ -208,9 +208,12 @@ def fixes(d: Draft) -> list[Edit]:
 
 def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> list[Edit]:
     """What the draft lacks, inserted where a person would put it."""
-    if d.purpose not in ASK_PURPOSES or d.rtype == "none":
+    if d.purpose not in ASK_PURPOSES or (d.rtype == "none" and not d.values["intro"]):
         return []
     ids = d.finding_ids
+    if d.rtype == "none":  # an introduction request (no referral ask): a favour all the same, the courtesy touches only
+        have = {m.name for m in d.doc._.strategies or ()}
+        ids = frozenset(f for f, strat in (("courtesy.no_easy_out", "easy_out"), ("courtesy.no_thanks", "gratitude")) if strat not in have)
     out: list[Insert] = []
     asks = d.asks()
     ask = asks[0] if asks else None
@@ -232,9 +235,12 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
         after_ask = at
     point = after_ask if after_ask is not None else d.lay.last_end
     if d.rtype == "targeted":
-        if "transparency.no_company" in ids:
+        if {"transparency.no_company", "transparency.no_role_or_job"} <= ids:
+            # one line for both: "The role is [role title] at [company] (...)."
+            out.append(_after(d, point, d.pick("no_company_role"), "transparency.no_role_or_job"))
+        elif "transparency.no_company" in ids:
             out.append(_after(d, point, d.pick("no_company"), "transparency.no_company"))
-        if "transparency.no_role_or_job" in ids:
+        elif "transparency.no_role_or_job" in ids:
             out.append(_after(d, point, d.pick("no_role"), "transparency.no_role_or_job"))
     if d.rtype == "general" and "transparency.vague_general" in ids:
         at = ask[0] if ask else d.lay.last_end
@@ -254,11 +260,11 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
     last = body[-1] if body else None
     thanks_last = bool(last and _THANKS.match(d.text, last[0]) and len(body) > 1)
     if "courtesy.no_easy_out" in ids and thanks_last:
-        key = "easy_out_short" if d.short else ("easy_out" if d.rtype == "targeted" else "easy_out_general")
+        key = "easy_out_short" if d.short else ("easy_out" if d.rtype == "targeted" else "easy_out_none" if d.rtype == "none" else "easy_out_general")
         out.append(_before_sentence(d, last[0], d.pick(key), "courtesy.no_easy_out"))
         ids = ids - {"courtesy.no_easy_out"}
     if "courtesy.no_easy_out" in ids:
-        key = "easy_out_short" if d.short else ("easy_out" if d.rtype == "targeted" else "easy_out_general")
+        key = "easy_out_short" if d.short else ("easy_out" if d.rtype == "targeted" else "easy_out_none" if d.rtype == "none" else "easy_out_general")
         out.append(_after(d, end, d.pick(key), "courtesy.no_easy_out"))
     if "courtesy.no_thanks" in ids:
         out.append(_after(d, end, d.pick("thanks_short" if d.short else "thanks"), "courtesy.no_thanks"))
@@ -303,7 +309,20 @@ def plan_edits(d: Draft, relationship: str, plan: Plan) -> list[Edit]:
         edits = _wrap_intro(d, edits)
     elif plan is Plan.TWO_STEP:
         edits = _two_step(d, edits)
-    return edits
+    return _sentence_case(edits)
+
+
+def _sentence_case(edits: list[Edit]) -> list[Edit]:
+    """A fixed sentence that went on after the greeting's comma ("Hi Tom, could you ...") starts a sentence
+    again when a line is inserted in front of it ("Hi Tom, hope you've been well! Could you ...")."""
+    ins = {e.start: e.after for e in edits if e.start == e.end}
+    out = []
+    for e in edits:
+        before = ins.get(e.start) if e.end > e.start else None
+        if before and e.after.startswith(("could you ", "would you ")) and re.search(r"[.!?\]]\s+$", before):
+            e = Edit(e.start, e.end, e.before, e.after[0].upper() + e.after[1:], e.reason)
+        out.append(e)
+    return out
 
 
 def _about(v: Mapping[str, Any], text: str) -> str:

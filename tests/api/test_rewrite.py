@@ -105,6 +105,13 @@ def test_notes_without_a_referral_ask_are_never_turned_into_one(corpus_rewrites)
     for row, crit, rewrites in corpus_rewrites:
         if crit.request_type.label == "none":
             for r in rewrites:
+                if crit.asks_introduction:
+                    # a request for an introduction is an ask of its own: it may gain an easy out and thanks, and
+                    # its relationship's framing, but never a referral ask, a resume offer or a role placeholder
+                    assert r.purpose == "intro_request", (row["id"], r.purpose)
+                    assert all(e.reason.startswith(("politeness.", "courtesy.", "relationship.")) for e in r.edits), (row["id"], r.edits)
+                    assert "refer me" not in r.text.lower() or "refer me" in row["text"].lower(), (row["id"], r.text)
+                    continue
                 assert r.plan in {"keep", "polish"}, (row["id"], r.plan)
                 assert all(e.reason.startswith("politeness.") for e in r.edits), (row["id"], r.edits)
 

@@ -1,0 +1,120 @@
+"""What the rewriter spots beyond the strategy detector's marks, so that a hostile draft is not sent back hostile.
+
+The critique's strategy lexicon matches fixed phrases ("the least you can do",
+"you owe me"); hostile drafts as people write them say "least u can do is refer
+me", "i'm not asking again", "dont leave me on read", "so? anything??". The
+patterns of ``refernlp/lexicons/hostile.json`` and the commands written inside a
+sentence ("now that you're at Stripe, refer me ...") become marks of the same
+kinds (``guilt``, ``demand``, ``presumption``, ``sarcasm``, ``bare_imperative``),
+which the in-place fixes of :mod:`refernlp.rewrite.edits` handle as they handle
+the lexicon's. The critique itself, its findings and its models are unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Sequence
+
+from ..components.base import Mark
+
+#: the strategies whose marks are hostile: a draft holding one is read as hostile for the ``context`` patterns
+HOSTILE = frozenset({"guilt", "demand", "presumption", "sarcasm", "swearing"})
+#: a capitalised sentence start that is no name ("Please let me know ...")
+_NOT_A_NAME = frozenset(
+    "please pls plz kindly just also then and but so now thanks thank hello hi hey dear a an i if in it my no of on or "
+    "the this to we what when who why yes ok okay you your".split()
+)
+#: a command inside a sentence: after a lead clause and a comma or colon ("now that you're at Stripe, refer me"),
+#: or after a name ("Jess forward my CV")
+_INNER_COMMAND = re.compile(r"(?:[,:]\s+|^[A-Z][a-z]+\s+)(?:just\s+)?([a-z]+)\s+(?:me|my)\b")
+#: where a lead-in may start inside a sentence: after a comma, colon or "and"
+_CLAUSE_START = re.compile(r"(?:[,:;]\s+|\s+and\s+)")
+_CONDITIONAL = re.compile(r"(?i)(?:if|when|whenever|once|should)\b")
+
+
+@lru_cache(maxsize=1)
+def command_words() -> frozenset[str]:
+    """The verbs a bare command starts with (the strategy lexicon's ``bare_imperative`` words)."""
+    from ..resources import lexicon
+
+    return frozenset(lexicon("strategies")["strategies"]["bare_imperative"]["words"])
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], tuple[tuple[str, re.Pattern[str]], ...]]:
+    from ..resources import lexicon
+
+    lex = lexicon("hostile")
+    return tuple(
+        tuple((name, re.compile(p, re.IGNORECASE)) for name, pats in lex[group].items() for p in pats) for group in ("patterns", "context")
+    )
+
+
+@lru_cache(maxsize=1)
+def _lead_ins() -> tuple[re.Pattern[str], ...]:
+    from ..resources import lexicon
+
+    return tuple(re.compile(p, re.IGNORECASE) for p in lexicon("hostile")["lead_ins"])
+
+
+def inner_commands(text: str, sentences: Sequence[tuple[int, int]], marks: Sequence[Any]) -> list[Mark]:
+    """Commands inside a sentence, as ``bare_imperative`` marks (a question, a condition or a sentence holding a
+    command mark already is left alone)."""
+    words = command_words()
+    out = []
+    for s, e in sentences:
+        piece = text[s:e].rstrip()
+        if piece.endswith("?") or _CONDITIONAL.match(piece) or any(m.name == "bare_imperative" and s <= m.start < e for m in marks):
+            continue
+        for m in _INNER_COMMAND.finditer(piece):
+            if m.group(1) in words and m.group(0).split()[0].lower() not in _NOT_A_NAME:
+                a = s + m.start(1)
+                out.append(Mark(a, s + len(piece), "bare_imperative", "strategy", "negative", text[a : s + len(piece)]))
+                break
+    return out
+
+
+def hostile_marks(text: str, sentences: Sequence[tuple[int, int]], marks: Sequence[Any], impolite: bool) -> list[Mark]:
+    """Marks for the hostile phrasings of ``hostile.json`` in the draft's sentences, none overlapping ``marks``.
+
+    ``context`` patterns (a favour ledger, "it's been two weeks.", "nice.") count only when the draft reads
+    ``impolite`` or holds another hostile mark: alone they are an ordinary sentence.
+    """
+    strong, context = _patterns()
+    # a hostile phrasing may lie over a command mark ("Do it tomorrow ok"): it is dropped, not hedged
+    taken = [(m.start, m.end) for m in marks if m.name != "bare_imperative"]
+    out: list[Mark] = []
+
+    def scan(pats: tuple[tuple[str, re.Pattern[str]], ...]) -> None:
+        for s, e in sentences:
+            piece = text[s:e].rstrip()
+            for name, pat in pats:
+                for m in pat.finditer(piece):
+                    a, b = s + m.start(), s + m.end()
+                    if b > a and text[a:b].strip() and not any(x < b and y > a for x, y in taken):
+                        taken.append((a, b))
+                        out.append(Mark(a, b, name, "strategy", "negative", text[a:b]))
+
+    # "Least you can do is put my name in ...": the opening goes, what follows is the request itself, a command to
+    # hedge
+    words = command_words()
+    for s, e in sentences:
+        piece = text[s:e].rstrip()
+        for at in [0] + [b.end() for b in _CLAUSE_START.finditer(piece)]:
+            m = next((m for m in (pat.match(piece, at) for pat in _lead_ins()) if m), None)
+            verb = re.match(r"[a-z]+", piece[m.end() :].lower()) if m else None
+            if not (m and verb and verb.group(0) in words) or any(x < s + len(piece) and y > s + at for x, y in taken):
+                continue
+            a, b, end = s + at, s + m.end(), s + len(piece)
+            taken.append((a, end))
+            # an opening naming someone or something ("Told Linda at the Jubilee you'd ...") holds facts, and one
+            # inside a sentence ("I gave her your number and told her you'll ...") leaves no question: kept as written
+            if at == 0 and not re.search(r"[A-Z0-9]", re.sub(r"^\W*\w+|\bI\b", "", m.group(0))):
+                out.append(Mark(a, b, "demand", "strategy", "negative", text[a:b]))
+                out.append(Mark(b, end, "bare_imperative", "strategy", "negative", text[b:end]))
+            break
+    scan(strong)
+    if impolite or out or any(m.name in HOSTILE for m in marks):
+        scan(context)
+    return out
