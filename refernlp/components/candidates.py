@@ -136,7 +136,7 @@ class CandidateProposer:
 
     def tokens(self, doc: Doc, url_spans: list[tuple[int, int]]) -> DraftTokens:
         """What the company and role proposers read from ``doc``, built once for both."""
-        tab = TokenTable(doc)
+        tab = TokenTable.of(doc)
         if url_spans and tab.n:
             tok_in_url = url_mask(tab.text, url_spans)[tab.idx].tolist()
         else:
