@@ -85,6 +85,19 @@ def column(feature: str, n_bits: int) -> int:
     return col
 
 
+def feature_columns(names: list[str], n_bits: int) -> list[int]:
+    """:func:`column` of each feature string in ``names``, in one pass over the cache."""
+    cache = _columns(n_bits)
+    cols = list(map(cache.get, names))
+    if None in cols:
+        mask, crc32 = (1 << n_bits) - 1, zlib.crc32
+        for i, col in enumerate(cols):
+            if col is None:
+                name = names[i]
+                cols[i] = cache[name] = crc32(name.encode("utf-8")) & mask  # _column, inlined
+    return cols
+
+
 def _normalise_word(w: str) -> str:
     if _NUM.match(w):
         return "<num>"
@@ -288,6 +301,27 @@ def _word_group(words: Iterable[str], config: FeatureConfig, out: dict[int, floa
     _group(wc, "w:", config.word_weight, config.n_bits, out)
 
 
+def _word_arrays(words: Iterable[str], config: FeatureConfig) -> tuple[list[int], np.ndarray]:
+    """The word n-gram group of :func:`text_features` as the columns and values ``_group`` adds, in its order.
+
+    A column may repeat (two n-grams hashed alike): the caller sums repeats in order, as the dict does.
+    """
+    get = _NORMALISED.get
+    toks = [get(w) or normalise_word(w) for w in words]
+    lo, hi = config.word_ngrams
+    wc: Counter[str] = Counter()
+    for n in range(lo, hi + 1):
+        wc.update(toks if n == 1 else map(" ".join, zip(*(toks[k:] for k in range(n)))))
+    weight = config.word_weight
+    if not wc or weight == 0:
+        return [], _NO_VALUES
+    log_count = _LOG_COUNT_FLOATS
+    scaled = [log_count[v] if v < 256 else 1.0 + math.log(v) for v in wc.values()]  # Counter counts: ints >= 1
+    norm = math.sqrt(sum(v * v for v in scaled)) or 1.0
+    cols = feature_columns(["w:" + k for k in wc], config.n_bits)
+    return cols, weight * np.array(scaled, dtype=np.float64) / norm
+
+
 def text_features(
     words: Iterable[str], text: str, cues: Mapping[str, float], config: FeatureConfig
 ) -> dict[int, float]:
@@ -328,9 +362,7 @@ def text_feature_arrays(
         if chars is None:  # not vectorisable: the dict path
             row = text_features(words, text, cues, config)
             return np.fromiter(row.keys(), dtype=np.int64, count=len(row)), np.fromiter(row.values(), dtype=np.float64, count=len(row))
-    out: dict[int, float] = {}
-    _word_group(words, config, out)
-    n_words = len(out)
+    word_cols, word_vals = _word_arrays(words, config)
     cue_cols: list[int] = []
     cue_vals: list[float] = []
     if config.use_cues and cues:
@@ -342,8 +374,8 @@ def text_feature_arrays(
                 col = cache[key] = _column(key, config.n_bits)
             cue_cols.append(col)
             cue_vals.append(config.cue_weight * value)
-    parts_cols = [np.fromiter(out.keys(), dtype=np.int64, count=n_words)]
-    parts_vals = [np.fromiter(out.values(), dtype=np.float64, count=n_words)]
+    parts_cols = [np.array(word_cols, dtype=np.int64)]
+    parts_vals = [word_vals]
     if chars is not None:
         parts_cols.append(chars[0].astype(np.int64))
         parts_vals.append(chars[1])
@@ -358,13 +390,13 @@ def text_feature_arrays(
     if not repeat.any():
         return cols, vals
     # hash collisions: the first occurrence keeps its place and takes the in-order sum
-    n_chars = len(cols) - len(cue_cols)
+    # (the dict's 0.0 + first value is the first value: every value is >= 0)
     later = order[1:][repeat]
     for col in np.unique(ordered[1:][repeat]).tolist():
         where = np.flatnonzero(cols == col).tolist()
-        total = float(vals[where[0]]) if where[0] < n_words else 0.0 + float(vals[where[0]])
+        total = float(vals[where[0]])
         for i in where[1:]:
-            total = total + (cue_vals[i - n_chars] if i >= n_chars else float(vals[i]))
+            total = total + float(vals[i])
         vals[where[0]] = total
     keep = np.ones(len(cols), dtype=bool)
     keep[later] = False
