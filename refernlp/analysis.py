@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 
 from spacy.tokens import Doc
 
-from .components.base import sentence_texts
+from .components.base import TokenTable, sentence_texts
 from .findings import Context, hide, run_rules
 from .results import (
     Channel,
@@ -143,7 +143,7 @@ def build_critique(analysis: Analysis, relationship: str | None = None, disable:
     # ctx.missing follows the label: "high" never lists an essential element (findings.reconcile_missing)
     transparency = Transparency(tlabel, tp.get("high", 0.0), ctx.missing)
     shown = hide(run_rules(ctx), disable)
-    sents = [s for s in sentence_texts(doc) if s.strip()]
+    sents = [s for s in (TokenTable.of(doc).sent_texts if len(doc) else sentence_texts(doc)) if s.strip()]
     stats = Stats(ctx.words, ctx.characters, len(sents), sum(1 for s in sents if s.rstrip().endswith("?")))
     return Critique(
         request_type=Label(rtype, probs["request_type"][rtype]),

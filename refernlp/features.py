@@ -85,6 +85,19 @@ def column(feature: str, n_bits: int) -> int:
     return col
 
 
+def feature_columns(names: list[str], n_bits: int) -> list[int]:
+    """:func:`column` of each feature string in ``names``, in one pass over the cache."""
+    cache = _columns(n_bits)
+    cols = list(map(cache.get, names))
+    if None in cols:
+        mask, crc32 = (1 << n_bits) - 1, zlib.crc32
+        for i, col in enumerate(cols):
+            if col is None:
+                name = names[i]
+                cols[i] = cache[name] = crc32(name.encode("utf-8")) & mask  # _column, inlined
+    return cols
+
+
 def _normalise_word(w: str) -> str:
     if _NUM.match(w):
         return "<num>"
@@ -151,8 +164,9 @@ def _char_ngrams(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits
     alphabet) and n in the top byte, so equal keys are equal strings. Keys are
     counted with one stable sort and put back in first-occurrence order (the
     order a ``Counter`` inserts them). The CRC-32 of ``prefix`` + n-gram is
-    extended one character at a time for every start position at once, so the
-    n-grams of length n are read off after n steps.
+    extended one character (ASCII text) or one UTF-8 byte (:func:`_wide_ngrams`)
+    at a time for every start position at once, and each n-gram's CRC is read
+    off after its own number of steps.
     """
     if not (1 <= lo <= hi <= 7) or not weight > 0:
         return None
@@ -160,42 +174,27 @@ def _char_ngrams(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits
     if size < lo:
         return _NO_COLUMNS, _NO_VALUES  # no n-grams: _group would add nothing
     top = min(hi, size)
+    init = ~zlib.crc32(prefix.encode("utf-8")) & 0xFFFFFFFF
     if norm.isascii():
+        # keys and CRCs of every n-gram, laid out n by n, position by position
         codes = np.frombuffer(norm.encode("ascii"), dtype=np.uint8)
-        char_bytes = None
-    else:
-        # the sorted alphabet (code point order) and each character's index in it, by str.translate in C
-        alphabet = sorted(set(norm))
-        if len(alphabet) > 256:
-            return None
-        codes = np.frombuffer(norm.translate({ord(c): i for i, c in enumerate(alphabet)}).encode("latin-1"), dtype=np.uint8)
-        encoded = [c.encode("utf-8") for c in alphabet]
-        char_bytes = np.zeros((len(alphabet), max(len(e) for e in encoded)), dtype=np.uint32)
-        char_len = np.zeros(len(alphabet), dtype=np.int64)
-        for i, e in enumerate(encoded):
-            char_bytes[i, : len(e)] = list(e)
-            char_len[i] = len(e)
-
-    # keys and CRCs of every n-gram, laid out n by n, position by position
-    b = codes.astype(np.uint64)
-    crc = np.full(size, ~zlib.crc32(prefix.encode("utf-8")) & 0xFFFFFFFF, dtype=np.uint32)
-    key = np.zeros(size, dtype=np.uint64)
-    keys, crcs = [], []
-    for n in range(1, top + 1):
-        m = size - n + 1
-        j = n - 1
-        key = key[:m] | (b[j : j + m] << _SHIFT[j])
-        if char_bytes is None:
+        b = codes.astype(np.uint64)
+        crc = np.full(size, init, dtype=np.uint32)
+        key = np.zeros(size, dtype=np.uint64)
+        keys, crcs = [], []
+        for n in range(1, top + 1):
+            m = size - n + 1
+            j = n - 1
+            key = key[:m] | (b[j : j + m] << _SHIFT[j])
             crc = _CRC_TABLE[(crc[:m] ^ codes[j : j + m]) & 0xFF] ^ (crc[:m] >> 8)
-        else:
-            chars = codes[j : j + m]
-            crc = crc[:m]
-            for q in range(char_bytes.shape[1]):
-                step = _CRC_TABLE[(crc ^ char_bytes[chars, q]) & 0xFF] ^ (crc >> 8)
-                crc = np.where(char_len[chars] > q, step, crc)
-        if n >= lo:
-            keys.append(key | np.uint64(n << 56))
-            crcs.append(crc)
+            if n >= lo:
+                keys.append(key | np.uint64(n << 56))
+                crcs.append(crc)
+    else:
+        wide = _wide_ngrams(norm, lo, top, init)
+        if wide is None:
+            return None
+        keys, crcs = wide
     all_keys = np.concatenate(keys)
     all_crcs = np.concatenate(crcs)
 
@@ -205,7 +204,7 @@ def _char_ngrams(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     counts = np.diff(np.append(starts, len(ordered)))
     first = perm[starts]
-    order = np.argsort(first)
+    order = np.argsort(first, kind="stable")  # the first positions are distinct: any sort gives this order
     first = first[order]
     counts = counts[order]
 
@@ -215,6 +214,45 @@ def _char_ngrams(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits
     norm2 = math.sqrt(sum((scaled * scaled).tolist())) or 1.0
     cols = (all_crcs[first] ^ np.uint32(0xFFFFFFFF)) & np.uint32((1 << n_bits) - 1)
     return cols, (weight * scaled) / norm2
+
+
+def _wide_ngrams(norm: str, lo: int, top: int, init: int) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+    """The keys and CRC states of :func:`_char_ngrams` for a text that is not ASCII (None: over 256 distinct characters).
+
+    Keys hold each character's index in the text's sorted alphabet. The CRC
+    runs over the text's UTF-8 bytes: step k feeds every start position its
+    k-th byte, so an n-gram's CRC is the state after as many steps as its
+    characters have bytes (the same bytes, in the same order, as
+    ``zlib.crc32((prefix + ngram).encode("utf-8"))``). Every start takes as
+    many steps as the longest n-gram; the states past an n-gram's end are never read.
+    """
+    points = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    alphabet, index = np.unique(points, return_inverse=True)
+    if len(alphabet) > 256:
+        return None
+    size = len(points)
+    codes = index.astype(np.uint64)
+    # byte offset of each character in the UTF-8 text
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(1 + (points >= 0x80).astype(np.int64) + (points >= 0x800) + (points >= 0x10000), out=offsets[1:])
+    depth = int((offsets[top:] - offsets[: size - top + 1]).max())  # every n-gram lies in some top-gram
+    data = np.frombuffer(norm.encode("utf-8") + bytes(depth), dtype=np.uint8)
+    feed = data[offsets[:size] + np.arange(depth)[:, None]]  # (depth, size): byte k after each start
+    states = np.empty((depth + 1, size), dtype=np.uint32)
+    states[0] = init
+    for k in range(depth):
+        crc = states[k]
+        np.bitwise_xor(_CRC_TABLE[(crc ^ feed[k]) & 0xFF], crc >> 8, out=states[k + 1])
+    keys, crcs = [], []
+    key = np.zeros(size, dtype=np.uint64)
+    for n in range(1, top + 1):
+        m = size - n + 1
+        j = n - 1
+        key = key[:m] | (codes[j : j + m] << _SHIFT[j])
+        if n >= lo:
+            keys.append(key | np.uint64(n << 56))
+            crcs.append(states[offsets[n : n + m] - offsets[:m], np.arange(m)])
+    return keys, crcs
 
 
 def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> bool:
@@ -263,6 +301,27 @@ def _word_group(words: Iterable[str], config: FeatureConfig, out: dict[int, floa
     _group(wc, "w:", config.word_weight, config.n_bits, out)
 
 
+def _word_arrays(words: Iterable[str], config: FeatureConfig) -> tuple[list[int], np.ndarray]:
+    """The word n-gram group of :func:`text_features` as the columns and values ``_group`` adds, in its order.
+
+    A column may repeat (two n-grams hashed alike): the caller sums repeats in order, as the dict does.
+    """
+    get = _NORMALISED.get
+    toks = [get(w) or normalise_word(w) for w in words]
+    lo, hi = config.word_ngrams
+    wc: Counter[str] = Counter()
+    for n in range(lo, hi + 1):
+        wc.update(toks if n == 1 else map(" ".join, zip(*(toks[k:] for k in range(n)))))
+    weight = config.word_weight
+    if not wc or weight == 0:
+        return [], _NO_VALUES
+    log_count = _LOG_COUNT_FLOATS
+    scaled = [log_count[v] if v < 256 else 1.0 + math.log(v) for v in wc.values()]  # Counter counts: ints >= 1
+    norm = math.sqrt(sum(v * v for v in scaled)) or 1.0
+    cols = feature_columns(["w:" + k for k in wc], config.n_bits)
+    return cols, weight * np.array(scaled, dtype=np.float64) / norm
+
+
 def text_features(
     words: Iterable[str], text: str, cues: Mapping[str, float], config: FeatureConfig
 ) -> dict[int, float]:
@@ -303,9 +362,7 @@ def text_feature_arrays(
         if chars is None:  # not vectorisable: the dict path
             row = text_features(words, text, cues, config)
             return np.fromiter(row.keys(), dtype=np.int64, count=len(row)), np.fromiter(row.values(), dtype=np.float64, count=len(row))
-    out: dict[int, float] = {}
-    _word_group(words, config, out)
-    n_words = len(out)
+    word_cols, word_vals = _word_arrays(words, config)
     cue_cols: list[int] = []
     cue_vals: list[float] = []
     if config.use_cues and cues:
@@ -317,8 +374,8 @@ def text_feature_arrays(
                 col = cache[key] = _column(key, config.n_bits)
             cue_cols.append(col)
             cue_vals.append(config.cue_weight * value)
-    parts_cols = [np.fromiter(out.keys(), dtype=np.int64, count=n_words)]
-    parts_vals = [np.fromiter(out.values(), dtype=np.float64, count=n_words)]
+    parts_cols = [np.array(word_cols, dtype=np.int64)]
+    parts_vals = [word_vals]
     if chars is not None:
         parts_cols.append(chars[0].astype(np.int64))
         parts_vals.append(chars[1])
@@ -333,13 +390,13 @@ def text_feature_arrays(
     if not repeat.any():
         return cols, vals
     # hash collisions: the first occurrence keeps its place and takes the in-order sum
-    n_chars = len(cols) - len(cue_cols)
+    # (the dict's 0.0 + first value is the first value: every value is >= 0)
     later = order[1:][repeat]
     for col in np.unique(ordered[1:][repeat]).tolist():
         where = np.flatnonzero(cols == col).tolist()
-        total = float(vals[where[0]]) if where[0] < n_words else 0.0 + float(vals[where[0]])
+        total = float(vals[where[0]])
         for i in where[1:]:
-            total = total + (cue_vals[i - n_chars] if i >= n_chars else float(vals[i]))
+            total = total + float(vals[i])
         vals[where[0]] = total
     keep = np.ones(len(cols), dtype=bool)
     keep[later] = False

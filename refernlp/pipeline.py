@@ -6,12 +6,11 @@ import math
 import threading
 
 import spacy
-from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, LENGTH, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the factories)
-from .components.base import TextKeepingTokenizer, doc_text, ensure_extensions, sentence_texts, word_hashes
+from .components.base import TextKeepingTokenizer, TokenTable, doc_text, ensure_extensions, sentence_texts, word_hashes
 
 PIPE_NAMES = ("refernlp_sentences", "refernlp_strategies", "refernlp_cues", "refernlp_slots")
 
@@ -111,10 +110,11 @@ def looks_english(doc: Doc) -> bool | None:
     """``None`` when there are too few words to tell; else whether the draft reads as English."""
     if not len(doc):
         return None
-    words = [(low, a, n) for alpha, low, a, n in doc.to_array([IS_ALPHA, LOWER, IDX, LENGTH]).tolist() if alpha]
+    tab = TokenTable.of(doc)
+    words = [(low, a, n) for alpha, low, a, n in zip(tab.is_alpha, tab.lower, tab.idx, tab.length) if alpha]
     if len(words) < 4:
         return None
-    text = doc_text(doc)
+    text = tab.text
     letters = "".join([text[a : a + n] for _, a, n in words])
     # ASCII characters among the letters, counted in C (str.isascii per character before)
     latin = len(letters.encode("ascii", "ignore")) / max(1, len(letters))
@@ -151,7 +151,7 @@ def doc_cues(doc: Doc) -> dict[str, float]:
         feats["ask_pos"] = first_ask / n_chars
     else:
         feats["no_ask"] = 1.0
-    n_q = sum(1 for s in sentence_texts(doc) if s.rstrip().endswith("?"))
+    n_q = sum(1 for s in (TokenTable.of(doc).sent_texts if len(doc) else sentence_texts(doc)) if s.rstrip().endswith("?"))
     feats["questions"] = math.log1p(n_q)
     return feats
 
@@ -160,5 +160,5 @@ def doc_words(doc: Doc) -> list[str]:
     """The lower-cased tokens of a Doc, spaces left out (``Token.lower_``, read in one array call)."""
     if not len(doc):
         return []
-    strings = doc.vocab.strings
-    return [strings[low] for low, sp in doc.to_array([LOWER, IS_SPACE]).tolist() if not sp]
+    tab = TokenTable.of(doc)
+    return [low for low, sp in zip(tab.lowers, tab.is_space) if not sp]

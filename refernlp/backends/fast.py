@@ -72,6 +72,15 @@ class StackedClassifiers:
             z_all = val @ stacked[idx] if len(idx) else np.zeros(stacked.shape[1])
             for task, a, b in spans:
                 model = self.models[task]
-                probs = model.proba_from_decision(z_all[a:b] + model.intercept, embedding)
-                out[task] = {label: float(p) for label, p in zip(model.labels, probs)}
+                z = z_all[a:b] + model.intercept
+                if model.dense is not None and embedding is not None:
+                    probs = model.proba_from_decision(z, embedding).tolist()
+                elif b - a == 1:
+                    # modelio.probabilities of one row, without its reshaping: the same operations on the same floats
+                    p = 1.0 / (1.0 + np.exp(-z))
+                    probs = [float(1.0 - p[0]), float(p[0])]
+                else:
+                    e = np.exp(z - z.max())
+                    probs = (e / e.sum()).tolist()
+                out[task] = dict(zip(model.labels, probs))
         return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -104,10 +105,7 @@ class TextKeepingTokenizer:
 
 def token_texts(doc: Doc) -> list[str]:
     """``[t.text for t in doc]``, sliced from :func:`doc_text` (no ``Token`` object per token)."""
-    if not len(doc):
-        return []
-    text = doc_text(doc)
-    return [text[a : a + n] for a, n in doc.to_array([IDX, LENGTH]).tolist()]
+    return list(TokenTable.of(doc).texts) if len(doc) else []
 
 
 def word_hashes(words: Iterable[str]) -> frozenset[int]:
@@ -126,17 +124,21 @@ class TokenTable:
     ``texts`` (``Token.text``), ``lowers`` (``Token.lower_``), ``sent_start``
     (``Token.is_sent_start`` is True) and ``sents``, the ``(start, end)`` token
     bounds of ``doc.sents``; read them after the sentence splitter has run.
+
+    :meth:`of` gives every reader of one Doc the same table (the components,
+    the features and the findings), so the attributes are read once per draft.
     """
 
     __slots__ = (
-        "doc", "n", "text", "lower", "orth", "idx", "length", "is_alpha", "is_space", "is_punct", "is_upper", "is_stop",
-        "like_email", "spacy", "_sents", "_texts", "_lowers", "_sent_start",
+        "_doc", "n", "text", "lower", "orth", "idx", "length", "is_alpha", "is_space", "is_punct", "is_upper", "is_stop",
+        "like_email", "spacy", "_sents", "_texts", "_lowers", "_sent_start", "_sent_texts", "__weakref__",
     )
 
     _ATTRS = [LOWER, ORTH, IDX, LENGTH, IS_ALPHA, IS_SPACE, IS_PUNCT, IS_UPPER, IS_STOP, LIKE_EMAIL, SPACY]
 
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
+    def __init__(self, doc: Doc, *, weak: bool = False) -> None:
+        # a shared table (``of``) holds its Doc weakly: the cache must not keep Docs alive
+        self._doc = weakref.ref(doc) if weak else doc
         self.n = n = len(doc)
         self.text = doc_text(doc)
         if n:
@@ -151,6 +153,25 @@ class TokenTable:
         self._texts: list[str] | None = None
         self._lowers: list[str] | None = None
         self._sent_start: list[bool] | None = None
+        self._sent_texts: list[str] | None = None
+
+    @classmethod
+    def of(cls, doc: Doc) -> "TokenTable":
+        """The shared table of ``doc``, built on first use (a new one if the Doc's length has changed, e.g. retokenised)."""
+        tab = _TABLES.get(doc)
+        if tab is None or tab.n != len(doc):
+            tab = cls(doc, weak=True)
+            _TABLES[doc] = tab
+        return tab
+
+    @property
+    def doc(self) -> Doc:
+        d = self._doc
+        return d() if isinstance(d, weakref.ref) else d
+
+    def sentences_changed(self) -> None:
+        """Forget what was read of the sentence boundaries (the sentence splitter has just set them)."""
+        self._sents = self._sent_start = self._sent_texts = None
 
     def tok_text(self, i: int) -> str:
         a = self.idx[i]
@@ -199,6 +220,18 @@ class TokenTable:
             self._sents = sentence_bounds(self.doc)
         return self._sents
 
+    @property
+    def sent_texts(self) -> list[str]:
+        """The text of each sentence (``s.text for s in doc.sents``), sliced from the Doc text."""
+        if self._sent_texts is None:
+            text, idx, length = self.text, self.idx, self.length
+            self._sent_texts = [text[idx[s] : idx[e - 1] + length[e - 1]] for s, e in self.sents]
+        return self._sent_texts
+
+
+#: the shared table of each live Doc (:meth:`TokenTable.of`)
+_TABLES: "weakref.WeakKeyDictionary[Doc, TokenTable]" = weakref.WeakKeyDictionary()
+
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """The ``(start, end)`` token bounds of ``doc.sents``, read from the SENT_START array.
@@ -221,9 +254,7 @@ def sentence_texts(doc: Doc) -> list[str]:
     """``[s.text for s in doc.sents]``, each sliced from the Doc text at its :func:`sentence_bounds`."""
     if not len(doc):
         return [s.text for s in doc.sents]
-    text = doc_text(doc)
-    arr = doc.to_array([IDX, LENGTH]).tolist()
-    return [text[arr[s][0] : arr[e - 1][0] + arr[e - 1][1]] for s, e in sentence_bounds(doc)]
+    return list(TokenTable.of(doc).sent_texts)
 
 
 def build_phrase_matcher(nlp: Language, groups: dict[str, Iterable[str]]) -> PhraseMatcher:

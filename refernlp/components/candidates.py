@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping
 import numpy as np
 from spacy.tokens import Doc
 
-from ..features import named_features
+from ..features import feature_columns, named_features
 from .base import TokenTable
 from .patterns import is_job_url, url_company
 from .role_spans import RoleSpans
@@ -101,14 +101,25 @@ def candidate_scores(model: "LinearModel", cands: list[Candidate], n_bits: int) 
             val = np.fromiter(row.values(), dtype=np.float64, count=len(row))
             shared_score[id(c.shared)] = float(coef[idx].astype(np.float64) @ val) if len(idx) else 0.0
     # every candidate's hashed row, laid end to end in two flat lists: one gather for all of them
-    cols: list[int] = []
+    names: list[str] = []
     vals: list[float] = []
     starts = []
     for c in cands:
-        row = named_features(c.features, n_bits)
-        starts.append(len(cols))
-        cols.extend(row)
-        vals.extend(row.values())
+        starts.append(len(names))
+        names.extend(c.features)
+        vals.extend(c.features.values())
+    cols = feature_columns(names, n_bits)
+    bounds = list(zip(starts, starts[1:] + [len(cols)]))
+    if any(len(set(cols[a:b])) != b - a for a, b in bounds):
+        # two names of one row share a column (rare): named_features sums them into one entry
+        cols, vals, starts = [], [], []
+        for c in cands:
+            row = named_features(c.features, n_bits)
+            starts.append(len(cols))
+            cols.extend(row)
+            vals.extend(row.values())
+    else:
+        vals = [0.0 + v for v in vals]  # as named_features adds each value to 0.0
     sums = np.zeros(len(cands))
     if cols:
         contrib = coef[np.array(cols, dtype=np.int64)].astype(np.float64) * np.array(vals, dtype=np.float64)
@@ -136,7 +147,7 @@ class CandidateProposer:
 
     def tokens(self, doc: Doc, url_spans: list[tuple[int, int]]) -> DraftTokens:
         """What the company and role proposers read from ``doc``, built once for both."""
-        tab = TokenTable(doc)
+        tab = TokenTable.of(doc)
         if url_spans and tab.n:
             tok_in_url = url_mask(tab.text, url_spans)[tab.idx].tolist()
         else:

@@ -76,8 +76,17 @@ MUTUAL_RES = [
     # "Kenji gave me ur contact", at the start of a sentence
     re.compile(rf"(?:^|[.!?][ \t]+)(?P<name>{NAME})[ \t]+(?i:gave me (?:your|ur|u r) (?:number|contact|details|email))", re.M),
 ]
+#: words (lower case) one of which every match of RELATION holds: each alternative, or a word inside it
+_RELATION_WORDS = (
+    "friend", "colleague", "cousin", "brother", "sister", "manager", "teammate", "boss", "contact", "mate", "neighbour", "neighbor", "buddy",
+    "pal", "mentor", "son", "daughter", "father", "mother", "bil", "sil", "roommate", "flatmate", "housemate", "classmate", "partner", "bf", "gf",
+    "husband", "wife", "nephew", "niece", "aunt", "uncle", "homegirl", "homie", "supervisor", "former", "old", "ex-", "amiga", "amigo",
+    "prima", "primo", "beau-frère", "belle-sœur", "sœur", "frère",
+)
 #: per pattern of MUTUAL_RES, words (lower case) one of which any match holds, matched case-insensitively; None: no such list
-MUTUAL_NEEDS: list[tuple[str, ...] | None] = [_SAID, _SAID_AFTER, None, _THROUGH, None, _INTRO_TO, None, None]
+MUTUAL_NEEDS: list[tuple[str, ...] | None] = [
+    _SAID, _SAID_AFTER, (",",), _THROUGH, ("mutual",), _INTRO_TO, _RELATION_WORDS, ("gave me",),
+]
 #: the characters other than ASCII letters that match an ASCII letter in a case-insensitive pattern (İ ı ſ and the Kelvin sign)
 FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 

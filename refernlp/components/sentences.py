@@ -28,7 +28,7 @@ class SentenceSplitter:
             return doc
         # token attributes read in one array call (a Token object per token per
         # access made this loop the pipeline's second cost); same rules as before
-        tab = TokenTable(doc)
+        tab = TokenTable.of(doc)
         text, idx, length, lower, is_space, is_punct = tab.text, tab.idx, tab.length, tab.lower, tab.is_space, tab.is_punct
         starts = [False] * n
         starts[0] = True
@@ -57,6 +57,7 @@ class SentenceSplitter:
         # which made a long draft quadratic (a 100,000-character line took seconds).
         values = np.where(np.asarray(starts, dtype=bool), 1, -1).astype(np.int32)
         doc.from_array([SENT_START], values.astype(np.uint64))
+        tab.sentences_changed()
         return doc
 
 

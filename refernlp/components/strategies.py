@@ -88,7 +88,7 @@ class StrategyDetector:
         return Mark(sc, ec, name, "strategy", self.polarity[name], tab.text[sc:ec])
 
     def __call__(self, doc: Doc) -> Doc:
-        tab = TokenTable(doc)
+        tab = TokenTable.of(doc)
         marks: list[Mark] = []
         by_name: dict[str, list] = {}
         for match_id, start, end in self.matcher(doc):

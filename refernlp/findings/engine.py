@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 from spacy.tokens import Doc
 
 from ..channels import resolve_channel
-from ..components.base import Mark, placeholder_spans, token_texts
+from ..components.base import Mark, TokenTable, placeholder_spans
 from ..pipeline import looks_english
 from ..results import Finding
 from ..schema import SEVERITY_RANK
@@ -169,7 +169,7 @@ class Context:
 
 def count_words(doc: Doc) -> int:
     """Words of a draft: tokens holding a letter or digit."""
-    return sum(1 for t in token_texts(doc) if t.isalnum() or any(c.isalnum() for c in t))
+    return sum(1 for t in (TokenTable.of(doc).texts if len(doc) else ()) if t.isalnum() or any(c.isalnum() for c in t))
 
 
 @dataclass(frozen=True)

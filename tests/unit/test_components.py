@@ -283,3 +283,29 @@ def test_add_pipe_refernlp_config(critic):
 )
 def test_formal_and_slang_registers(nlp, text, name, present):
     assert bool(_marks(nlp, text, name)) is present
+
+
+def test_token_table_shared_per_doc_and_not_kept_alive(nlp):
+    import gc
+    import weakref
+
+    from refernlp.components.base import TokenTable, sentence_texts, token_texts
+
+    doc = nlp("Hi Ana. Could you refer me?\nThanks")
+    tab = TokenTable.of(doc)
+    same = TokenTable.of(doc) is tab
+    assert same
+    texts, sents = [t.text for t in doc], [s.text for s in doc.sents]
+    assert token_texts(doc) == texts
+    assert sentence_texts(doc) == sents
+    with doc.retokenize() as retok:
+        retok.merge(doc[0:2])
+    merged = TokenTable.of(doc)
+    assert merged is not tab
+    assert merged.texts == ["Hi Ana"] + texts[2:]
+    # the shared table holds its Doc weakly
+    ref = weakref.ref(doc)
+    del doc, tab, merged, retok
+    gc.collect()
+    alive = ref() is not None
+    assert not alive
