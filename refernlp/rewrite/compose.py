@@ -4,7 +4,9 @@ For each relationship to plan for (the given one; the inferred one; or, when
 inference is unsure, one per relationship) the draft is critiqued with it, its
 plans are turned into edits (:mod:`.plans`), the candidates are critiqued in one
 batch with the same critic for their scores, and the first ``n`` distinct ones
-are returned in plan order (the relationship's default plan first).
+are returned in plan order (the relationship's default plan first). When inference
+is unsure and the draft is ready to send, the unchanged draft goes to the first
+relationship whose critique finds it ready (see :func:`compose`).
 """
 
 from __future__ import annotations
@@ -223,8 +225,15 @@ def compose(
     cands: list[Candidate] = []
     # no warning or error with the given (or inferred) relationship (and polite): the draft is ready to send as it is
     ready = ready_to_send(crit, purpose)
+    crits = {rel: crit if crit.relationship.label == rel else build_critique(analysis, rel) for rel in rels}
+    if ready and multi:
+        # the relationship is unsure: the unchanged draft is offered for the first relationship it suits (a direct
+        # ask suits a close contact, not a weak tie), and the other relationships' versions follow
+        fits = [rel for rel in rels if ready_to_send(crits[rel], purpose)]
+        if fits:
+            rels = (fits[0], *(rel for rel in rels if rel != fits[0]))
     for rel in rels:
-        rc = crit if crit.relationship.label == rel else build_critique(analysis, rel)
+        rc = crits[rel]
         d = _draft(analysis, rc, purpose, chan, mutual, seed, bank)
         plans = (Plan.KEEP,) if ready and rel == rels[0] else _plans(d, rc, rel)
         for plan in plans:

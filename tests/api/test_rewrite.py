@@ -364,3 +364,21 @@ def test_compose_edits_equals_applying_both_passes():
         both = compose_edits(text, first, second)
         assert apply_edits(text, both) == apply_edits(middle, second)
         assert all(e.before == text[e.start : e.end] for e in both)
+
+
+def test_unsure_relationship_ready_draft_is_labelled_with_a_relationship_it_suits(critic):
+    # a polite, direct, transparent ask with nothing saying how well they know each other
+    draft = (
+        "Hi Ms Dillon, this is Chiamaka. Would you be kind enough to refer me for the pharmacy assistant post at "
+        "McCabes Pharmacy? I can drop my CV in whenever suits. Many thanks."
+    )
+    crit = critic.critique(draft)
+    if crit.relationship.label in RELATIONSHIPS and crit.relationship.confidence >= 0.6:
+        pytest.skip("the relationship model is sure of this draft")
+    rewrites = critic.rewrite(draft, n=3)
+    top = rewrites[0]
+    assert top.ready and top.text == draft
+    # judged with the relationship it is labelled with, the unchanged draft leaves no warning
+    again = critic.critique(top.text, relationship=top.relationship)
+    assert not [f.id for f in again.findings if f.severity in {"warning", "error"}]
+    assert len({r.relationship for r in rewrites}) == 3
