@@ -13,7 +13,7 @@ import re
 
 from .edits import clauses
 from .goals import CUE_WORDS, looking_for, own_words
-from .plans import COMMON_START, NOT_A_COMPANY, REFER, Draft, bare_greeting, role_np
+from .plans import BACK_REFERENCE, COMMON_START, NOT_A_COMPANY, REFER, Draft, bare_greeting, role_np
 
 _LEAD_SPLIT = re.compile(
     r"[,;]?\s*(?:and\s+|so\s+|but\s+)?(?:i\s+would\s+be|i'd\s+be|i’d\s+be|i\s+was\s+wondering|i\s+wanted\s+to\s+ask|"
@@ -146,7 +146,12 @@ def chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
                 lead = cut_referral_words(d, sent, fixed)
             rest = ""
     lead = lead if lead.endswith("?") else lead.rstrip(".!…")
-    company = v["company"] if v["company"] and (v["company"] in here or d.rtype == "targeted") and v["company"] not in lead + rest else None
+    if lead and not BACK_REFERENCE.sub("", lead + ", ").strip(" ,."):
+        lead = ""  # "With all of that in mind, ..." has nothing to say once the referral is out of it
+    # the company is named in the ask unless the sentence leading into it already does ("I saw you work at P&G. I'm
+    # interested in the ... job. Would you be open to a short chat about the team at P&G?")
+    last_lead = re.split(r"(?<=[.!?])\s+", lead)[-1] if lead else ""
+    company = v["company"] if v["company"] and (v["company"] in here or d.rtype == "targeted") and v["company"] not in last_lead + rest else None
     if company and company.lower() in NOT_A_COMPANY:
         company = None  # the slot reader's "your group", "the team": no name to repeat
     # the role named elsewhere in the draft goes into the chat ask (the reader looks for it beside the ask),

@@ -334,6 +334,13 @@ def _about(v: Mapping[str, Any], text: str) -> str:
     return "the team"
 
 
+#: an opening that points back at what came before the ask
+BACK_REFERENCE = re.compile(
+    r"(?i)^(?:(?:but|and|so|anyway|now(?!\s+that)|therefore|hence|that said|having said that)\b[\s,]*)+"
+    r"|^(?:with|given|after|in light of|bearing)\s+(?:all\s+)?(?:of\s+)?(?:that|this|the above|everything above)(?:\s+in\s+mind)?\s*[,.]\s*"
+)
+
+
 def _unbury(d: Draft, edits: list[Edit]) -> list[Edit]:
     """The first ask (as edited, with what was inserted after it) moved up to follow the second body sentence."""
     asks = d.asks()
@@ -353,7 +360,8 @@ def _unbury(d: Draft, edits: list[Edit]) -> list[Edit]:
     moved = apply_edits(d.text[s:e], [Edit(x.start - s, x.end - s, x.before, x.after, x.reason) for x in inside]).strip()
     if not moved:
         return edits
-    moved = re.sub(r"(?i)^(?:but|and|so|anyway|now)\b[\s,]*", "", moved) or moved  # it no longer follows what it answered
+    # it no longer follows what it answered: "So", "With all of that in mind," "Given all that," go
+    moved = re.sub(BACK_REFERENCE, "", moved) or moved
     moved = moved[0].upper() + moved[1:] if moved.split()[0].lower() in COMMON_START or moved[0].islower() else moved
     rest = [x for x in edits if x not in inside]
     return [*rest, delete_sentence(d.text, d.lay, s, e, "ask.buried"), edit(d.text, at, at, " " + moved, "ask.buried")]
