@@ -275,7 +275,8 @@ def _decap(piece: str) -> str:
 
 #: "do i have to", "update for the team": the first word is no command
 _NOT_COMMAND = re.compile(
-    r"(?i)^(?:do|does|did|can|could|will|would|is|are|am|have|has|should)\s+(?:i|you|u|we|they|he|she|it)\b|^(?:update|call|email|text|message|check|answer|drop|push|reply)\s+(?:for|on|from|of|about)\b"
+    r"(?i)^(?:do|does|did|can|could|will|would|is|are|am|have|has|should)\s+(?:i|you|u|we|they|he|she|it)\b"
+    r"|^(?:or\s+)?(?:don['’]?t|dont|do\s+not|never)\b|^(?:update|call|email|text|message|check|answer|drop|push|reply)\s+(?:for|on|from|of|about)\b"
 )
 
 

@@ -26,6 +26,9 @@ def names(text: str, impolite: bool = False) -> list[tuple[str, str]]:
         ("dont leave me on read", "demand", "dont leave me on read"),
         ("I already told my mum you'd be my referral.", "presumption", "I already told my mum you'd be my referral"),
         ("Well?? Can you refer me or not", "sarcasm", "Well??"),
+        ("do it today or dont bother", "demand", "or dont bother"),
+        ("This is not optional.", "demand", "This is not optional"),
+        ("I have been waiting for your response for two weeks.", "guilt", "I have been waiting for your response for two weeks"),
     ],
 )
 def test_hostile_phrasings_are_marked(text, strategy, phrase):
@@ -41,6 +44,8 @@ def test_hostile_phrasings_are_marked(text, strategy, phrase):
         "I moved to Dubai last month and am looking for guest relations roles.",
         "Is it realistic to find a job from Istanbul, or do I have to come on a visit visa?",
         "Officially redundant from August 🙃 but weirdly fine.",
+        "In case you forgot, we met at the Leeds JS meetup last spring.",
+        "After all that rain at the offsite I hope you dried out!",
     ],
 )
 def test_ordinary_sentences_are_not_marked(text):
