@@ -71,7 +71,8 @@ _CLOSING = re.compile(
     re.IGNORECASE,
 )
 _INLINE_SIGN = re.compile(
-    r"(?:^|(?<=[.!?])\s+|\s+[-–—]\s*)((?:(?:thanks|thank you|cheers|best|regards|thx|ty|many thanks|thanks so much)"
+    r"(?:^|(?<=[.!?])\s+|\s+[-–—]\s*)((?:(?i:thanks|thank you|cheers|best|regards|thx|ty|many thanks|thanks so much|"
+    r"best wishes|kind regards|warm regards|best regards|warmly|sincerely|respectfully|with thanks)"
     r"[\s,!.]*)?(?:[-–—]\s*)?[A-Z][\w'’-]{1,20}\.?)\s*$"
 )
 _SUBJECT = re.compile(r"^\s*(?:subject|re)\s*:[^\n]*\n", re.IGNORECASE)
@@ -177,9 +178,14 @@ def _signoff_start(text: str) -> int:
     if len(lines) >= 2 and name_line:
         return last_at
     m = _INLINE_SIGN.search(text[max(0, pos - 60) : pos])
-    if m and (m.group(1).split()[0].lower().rstrip(",!.") in {"thanks", "thank", "cheers", "best", "regards", "thx", "ty", "many"} or m.group(0).lstrip().startswith(("-", "–", "—"))):
+    if m and (m.group(1).split()[0].lower().rstrip(",!.") in _SIGN_WORDS or m.group(0).lstrip().startswith(("-", "–", "—"))):
         return max(0, pos - 60) + m.start(1)
-    return len(text)
+    x = re.search(r"(?<=\S)\s+(?:x{1,3}|xo)\s*$", text[:pos])  # "no stress if not x": the kiss closes the note
+    return x.start() + len(x.group(0)) - len(x.group(0).lstrip()) if x else len(text)
+
+
+#: the first words of an inline sign-off ("Thanks, Ana", "Kind regards, Suresh")
+_SIGN_WORDS = frozenset("thanks thank cheers best regards thx ty many kind warm warmly sincerely respectfully with".split())
 
 
 # --- the sentence fixes ------------------------------------------------------------------------------

@@ -382,3 +382,14 @@ def test_unsure_relationship_ready_draft_is_labelled_with_a_relationship_it_suit
     again = critic.critique(top.text, relationship=top.relationship)
     assert not [f.id for f in again.findings if f.severity in {"warning", "error"}]
     assert len({r.relationship for r in rewrites}) == 3
+
+
+def test_insertions_go_before_an_inline_sign_off(critic):
+    draft = (
+        "Good morning Sir, Kindly refer me in your company for any vacancy. I am BCom graduate with 2 years "
+        "experience in accounts. Please do the needful. Regards, Suresh"
+    )
+    top = critic.rewrite(draft, relationship="strong", n=1)[0]
+    assert top.text.endswith("Regards, Suresh"), top.text
+    kiss = "hey! is ur team at Deliveroo hiring any data people? junior analyst, remote or london. no stress if not x"
+    assert critic.rewrite(kiss, relationship="strong", n=1)[0].text.endswith(" x")
