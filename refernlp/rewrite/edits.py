@@ -73,7 +73,7 @@ _CLOSING = re.compile(
 _INLINE_SIGN = re.compile(
     r"(?:^|(?<=[.!?])\s+|\s+[-–—]\s*)((?:(?i:thanks|thank you|cheers|best|regards|thx|ty|many thanks|thanks so much|"
     r"best wishes|kind regards|warm regards|best regards|warmly|sincerely|respectfully|with thanks)"
-    r"[\s,!.]*)?(?:[-–—]\s*)?[A-Z][\w'’-]{1,20}\.?)\s*$"
+    r"[\s,!.]*)?(?:[-–—]\s*)?[A-Z][\w'’-]{1,20}(?:\s+(?:de|da|di|du|van|von|der|den|la|le|bin|binti|al|el|[A-Z][\w'’-]{1,20})){0,3}\.?)\s*$"
 )
 _SUBJECT = re.compile(r"^\s*(?:subject|re)\s*:[^\n]*\n", re.IGNORECASE)
 

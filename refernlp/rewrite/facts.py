@@ -38,6 +38,13 @@ _INTRO_BEFORE = re.compile(
     r"(?:(?:your|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s*,?\s+)?$",
     re.IGNORECASE,
 )
+#: the recipient asked to pass the request on: "could you ask her to refer me", "pass my CV to him"
+_BROKER = re.compile(
+    r"\b(?:ask|get|tell)\s+(?P<who>her|him|them|[A-Z][\w'’-]+)\s+(?:to|if|whether)\s+(?:(?:she|he|they)\s+)?"
+    r"(?:could\s+|would\s+|can\s+|might\s+)?(?:refer|recommend|put\s+(?:me|my\s+name)|pass|forward|vouch)"
+    r"|\b(?:pass|forward|send)\s+my\s+(?:cv|resume|résumé|details|profile)\s+(?:on\s+)?to\s+(?P<who2>her|him|them|[A-Z][\w'’-]+)",
+    re.IGNORECASE,
+)
 _EMAIL_HINT = re.compile(r"^\s*(?:subject\s*:|dear\b)", re.IGNORECASE)
 _LEVELS = {
     "junior", "senior", "sr", "sr.", "jr", "jr.", "principal", "entry-level", "entry level", "mid-level", "mid level",
@@ -191,6 +198,12 @@ def build_facts(analysis: Analysis, critique: Critique) -> Facts:
     if named_at is not None and _INTRO_BEFORE.search(text[max(0, named_at[0] - 80) : named_at[0]]):
         # "could you introduce me to Sam": the recipient is the one who can introduce
         target, mutual, intro = mutual, recipient, True
+    elif named:
+        broker = _BROKER.search(text)
+        who = broker and (broker.group("who") or broker.group("who2"))
+        if who and (who.lower() in {"her", "him", "them"} or who == named.split()[0]):
+            # "Mei-Ling is on that team. Could you ask her to refer me?": the recipient brokers, the named one refers
+            target, mutual, intro = named, recipient, True
     # the line on fit is about the sender: not about the target, nor about the people named
     # (nor a goal statement: "I've applied to requisition 88213-BR" names the job, not the fit)
     targets = (company, role, *job_ids, *urls) if rtype == "targeted" else ()

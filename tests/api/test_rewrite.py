@@ -393,3 +393,19 @@ def test_insertions_go_before_an_inline_sign_off(critic):
     assert top.text.endswith("Regards, Suresh"), top.text
     kiss = "hey! is ur team at Deliveroo hiring any data people? junior analyst, remote or london. no stress if not x"
     assert critic.rewrite(kiss, relationship="strong", n=1)[0].text.endswith(" x")
+
+
+def test_multi_word_sign_off_and_brokering_recipient(critic):
+    draft = (
+        "Hello Ms. Achterberg, I found your profile through the TU Delft alumni group. I'm applying for the Battery "
+        "Systems Engineer vacancy at Lightyear (VAC-0912) and would be grateful if you could refer me. Kind regards, "
+        "Pieter de Vries"
+    )
+    assert critic.rewrite(draft, relationship="second_degree", n=1)[0].text.endswith("Kind regards, Pieter de Vries")
+    # the recipient is asked to pass the request on to the named person: the note stays addressed to Jun
+    broker = (
+        "Hi Jun, Mei-Ling said you two worked together at Grab. Could you ask her to refer me for the Product "
+        "Analyst role at Shopee? I know she's on that team."
+    )
+    for r in critic.rewrite(broker, relationship="second_degree", n=3):
+        assert not r.text.startswith("Hi Mei-Ling"), r.text
