@@ -56,7 +56,8 @@ _TERMINAL = re.compile(r"[\s.!?…]*[^\w\s\])”\"'’»›]*[\s.!?…]*$")
 #: words that never stay upper case in shouting (short acronyms such as SQL, HR or ID do)
 _COMMON = frozenset(
     "a an and are as at be but by can do for from get go he her him his i if in is it its me my no not now of on "
-    "or our out so the them they this to up us we what when who why will with you your yes ok okay".split()
+    "or our out so the them they this to up us we what when who why will with you your yes ok okay "
+    "job all any got let one two day how has had was did new old see say pls plz too yet off own way bro hey".split()
 )
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _GREETING = re.compile(
@@ -254,6 +255,8 @@ def _first_word(piece: str) -> str:
 def _unshout(piece: str) -> str:
     def low(m: re.Match[str]) -> str:
         w = m.group(0)
+        if w == "A":
+            return "a"
         if not (w.isupper() and len(w) >= 2):
             return w
         if len(w) <= 3 and w.lower() not in _COMMON:
@@ -424,6 +427,8 @@ def fix_sentence(
     if text[max(0, s - 4) : s].rstrip(" ").endswith(",") and out.startswith(("Could you ", "Would you ")):
         out = out[0].lower() + out[1:]  # "Hi Sam, could you send me the link?": the greeting's comma goes on
     out = re.sub(r"(^|\s)i(?=\s|[’'](?:m|ve|d|ll)\b)", lambda m: m.group(1) + "I", out)
+    if mark_char == "." and re.match(r"(?i)(?:can|could|would|will)\s+(?:you|u)\b", out):
+        mark_char = "?"  # "CAN YOU PLEASE REFER ME ... ACME." is a question once it is not shouted
     out += "?" if prev_q else mark_char
     return out, reason
 

@@ -319,7 +319,8 @@ def _sentence_case(edits: list[Edit]) -> list[Edit]:
     out = []
     for e in edits:
         before = ins.get(e.start) if e.end > e.start else None
-        if before and e.after.startswith(("could you ", "would you ")) and re.search(r"[.!?\]]\s+$", before):
+        starts = e.after.startswith(("could you ", "would you ")) or (e.before[:1].isupper() and e.after[:1].islower())
+        if before and starts and re.search(r"[.!?\]]\s+$", before):
             e = Edit(e.start, e.end, e.before, e.after[0].upper() + e.after[1:], e.reason)
         out.append(e)
     return out

@@ -130,6 +130,10 @@ def test_shouting_is_lower_cased_and_acronyms_kept(critic):
     r = critic.rewrite(SHOUTING, relationship="strong", n=1)[0]
     assert "PLEASE" not in r.text and "REFER ME" not in r.text
     assert "SQL" in r.text
+    assert " JOB" not in r.text  # a short common word is no acronym
+    # once it is not shouted, "CAN YOU ... ACME." reads as the question it is, starting a sentence after an insertion
+    weak = critic.rewrite(SHOUTING, relationship="weak", n=1)[0].text
+    assert re.search(r"\] Can you please refer me [^.?]*\?", weak), weak
 
 
 def test_ready_draft_comes_back_unchanged(corpus_rewrites):
