@@ -195,6 +195,20 @@ class CandidateProposer:
             f[key] = 1.0
         return f
 
+    def _add_context(self, f: dict[str, float], tab: TokenTable, start: int, end: int, prefix: str, memo: dict) -> None:
+        """``f.update(self._context(tab, start, end, prefix, memo))``, without the intermediate dict."""
+        left = memo.get(("left", start, prefix))
+        if left is None:
+            left = memo[("left", start, prefix)] = self._context_left(tab, start, prefix)
+        right = memo.get(("right", end, prefix))
+        if right is None:
+            right = memo[("right", end, prefix)] = self._context_right(tab, end, prefix)
+        f[left[0]] = f[left[1]] = 1.0
+        f[right[0]] = f[right[1]] = 1.0
+        f[left[2]] = 1.0
+        for key in left[3]:
+            f[key] = 1.0
+
     def _context_left(self, tab: TokenTable, start: int, prefix: str) -> tuple[str, str, str, tuple[str, ...]]:
         """The feature names that depend on a span's start: the two words before it, its position, cue words near it."""
         lowers, is_space = tab.lowers, tab.is_space
@@ -314,7 +328,7 @@ class CandidateProposer:
             if e_tok < n and lowers[e_tok] in self.role_heads:
                 f["before_role_head"] = 1.0
             f.update(sent_flags[s_tok])
-            f.update(self._context(tab, s_tok, e_tok, "", d.context))
+            self._add_context(f, tab, s_tok, e_tok, "", d.context)
             cands.append(Candidate(start, end, s_text, f, doc_f))
 
         for run in self._runs(tab, in_url):
@@ -334,11 +348,13 @@ class CandidateProposer:
             # a company written as its bare domain ("booking.com"): the URL pattern masked it
             if "/" not in t and "." in t.strip(".") and not tab.like_email[i] and BARE_DOMAIN.fullmatch(t.rstrip(".,")):
                 add(i, i + 1, "bare_domain", trim=True)
-        written = {norm(c.text): c for c in cands}
+        written = None  # the written candidates by norm(), built for the first slug (most drafts have none)
         for s, e in url_spans:
             slug = url_company(text, s, e)
             if slug and slug not in seen:
                 seen.add(slug)
+                if written is None:
+                    written = {norm(c.text): c for c in cands}
                 st = text[slug[0] : slug[1]]
                 f = {"bias": 1.0, "in_url": 1.0, "lw:" + st.lower(): 1.0, "kind:slug": 1.0}
                 f["url_job"] = 1.0 if is_job_url(text[s:e]) else 0.0
@@ -455,7 +471,7 @@ class CandidateProposer:
         if "(" in span_text and any(c.isdigit() for c in span_text[span_text.index("(") :]):
             f["paren_digits"] = 1.0
         f.update(sent_flags[s])
-        f.update(self._context(tab, s, e, "", context))
+        self._add_context(f, tab, s, e, "", {} if context is None else context)
         return Candidate(tab.idx[s], tab.end_char(e), span_text, f, doc_f)
 
     @staticmethod

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from ..modelio import LinearModel
 
 
+#: per pattern of MUTUAL_RES, one regex finding any of its MUTUAL_NEEDS words (None: no such list)
+NEEDS_RES = [re.compile("|".join(map(re.escape, needs))) if needs else None for needs in MUTUAL_NEEDS]
+
+
 class SlotExtractor:
     """Writes ``doc._.slots`` (a dict of slot values) and ``doc._.slot_spans`` (their offsets)."""
 
@@ -124,8 +128,8 @@ class SlotExtractor:
     def mutual(self, text: str, exclude: set[str]) -> tuple[int, int] | None:
         best = None
         low = lower_for_needs(text)
-        for pat, needs in zip(MUTUAL_RES, MUTUAL_NEEDS):
-            if needs and low is not None and not any(w in low for w in needs):
+        for pat, needs in zip(MUTUAL_RES, NEEDS_RES):
+            if needs is not None and low is not None and needs.search(low) is None:
                 continue  # the pattern cannot match: none of the words it needs is in the draft
             for m in pat.finditer(text):
                 name = clean_name(m.group("name"), self.name_stop)

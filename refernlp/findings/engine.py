@@ -169,7 +169,13 @@ class Context:
 
 def count_words(doc: Doc) -> int:
     """Words of a draft: tokens holding a letter or digit."""
-    return sum(1 for t in (TokenTable.of(doc).texts if len(doc) else ()) if t.isalnum() or any(c.isalnum() for c in t))
+    if not len(doc):
+        return 0
+    # [^\W_] is one character for which str.isalnum() is true (re's \w is those and "_")
+    return sum(map(bool, map(_HAS_ALNUM.search, TokenTable.of(doc).texts)))
+
+
+_HAS_ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
