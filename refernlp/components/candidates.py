@@ -244,8 +244,7 @@ class CandidateProposer:
         # at one company (company set), for roles anywhere (company null) or for nothing (both null)
         words = {low for low, alpha, k in zip(tab.lowers, tab.is_alpha, tab.length) if alpha and k > 1}
         scale = 1.0 / max(1.0, len(words)) ** 0.5
-        for w in words:
-            f["dw:" + w] = scale
+        f.update(dict.fromkeys(["dw:" + w for w in words], scale))
         if not any(m.category == "ask" for m in doc._.cues or ()):
             f["doc_no_ask"] = 1.0
         if not self.general_words.isdisjoint(tab.lowers):
@@ -307,10 +306,11 @@ class CandidateProposer:
             if (start, end) in seen or end <= start:
                 return
             s_text = text[start:end]
-            if s_text.lower() in self.name_stop or s_text in names:
+            s_low = s_text.lower()
+            if s_low in self.name_stop or s_text in names:
                 return
             seen.add((start, end))
-            f = {"bias": 1.0, "lw:" + s_text.lower(): 1.0, "n:" + str(min(e_tok - s_tok, 6)): 1.0, "kind:" + kind: 1.0}
+            f = {"bias": 1.0, "lw:" + s_low: 1.0, "n:" + str(min(e_tok - s_tok, 6)): 1.0, "kind:" + kind: 1.0}
             f["first:" + lowers[s_tok]] = 1.0
             f["last:" + lowers[e_tok - 1]] = 1.0
             f["shape:" + ("X" if s_text.isupper() else "x" if s_text.islower() else "Xx")] = 1.0
@@ -321,7 +321,7 @@ class CandidateProposer:
                 f["has_role_head"] = 1.0
             if ("and" in span_lowers or "&" in span_lowers) and e_tok - s_tok > 2:
                 f["has_and"] = 1.0
-            if any(nm and (nm in s_text or s_text in nm) for nm in names):
+            if names and any(nm and (nm in s_text or s_text in nm) for nm in names):
                 f["overlaps_name"] = 1.0
             if e_tok < n and texts[e_tok] in {"'s", "’s"}:
                 f["possessive"] = 1.0
@@ -372,7 +372,7 @@ class CandidateProposer:
         for c in cands:
             low = c.text.lower()
             c.features["count:" + str(min(3, low_text.count(low)))] = 1.0
-            if "in_url" not in c.features and any(low in u for u in url_lows):
+            if url_lows and "in_url" not in c.features and any(low in u for u in url_lows):
                 c.features["also_in_url"] = 1.0
         return cands
 
@@ -384,9 +384,9 @@ class CandidateProposer:
         # a token that can be (part of) such a name: a lower-case word of letters, digits and & . - '
         # (the flags first; a word of letters only passes the character scans without them)
         ok = [
-            not (is_space[i] or in_url[i] or is_stop[i]) and t[:1].islower() and lowers[i] not in lower_stop
+            not (sp or u or st) and t[:1].islower() and low not in lower_stop
             and (t.isalpha() or (any(c.isalpha() for c in t) and all(c.isalnum() or c in "&.-'" for c in t)))
-            for i, t in enumerate(texts)
+            for t, low, sp, u, st in zip(texts, lowers, is_space, in_url, is_stop)
         ]
         for i in [i for i in range(n) if ok[i]]:
             prev = lowers[i - 1] if i > 0 else ""

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 from spacy.tokens import Doc
 
 from ..channels import resolve_channel
-from ..components.base import Mark, TokenTable, placeholder_spans
+from ..components.base import ALNUM_CHAR, Mark, TokenTable, placeholder_spans
 from ..pipeline import looks_english
 from ..results import Finding
 from ..schema import SEVERITY_RANK
@@ -171,11 +171,7 @@ def count_words(doc: Doc) -> int:
     """Words of a draft: tokens holding a letter or digit."""
     if not len(doc):
         return 0
-    # [^\W_] is one character for which str.isalnum() is true (re's \w is those and "_")
-    return sum(map(bool, map(_HAS_ALNUM.search, TokenTable.of(doc).texts)))
-
-
-_HAS_ALNUM = re.compile(r"[^\W_]")
+    return sum(map(bool, map(ALNUM_CHAR.search, TokenTable.of(doc).texts)))
 
 
 @dataclass(frozen=True)
