@@ -110,7 +110,8 @@ def candidate_scores(model: "LinearModel", cands: list[Candidate], n_bits: int) 
         vals.extend(c.features.values())
     cols = feature_columns(names, n_bits)
     bounds = list(zip(starts, starts[1:] + [len(cols)]))
-    if any(len(set(cols[a:b])) != b - a for a, b in bounds):
+    clash = any(len(set(cols[a:b])) != b - a for a, b in bounds)
+    if clash:
         # two names of one row share a column (rare): named_features sums them into one entry
         cols, vals, starts = [], [], []
         for c in cands:
@@ -118,11 +119,12 @@ def candidate_scores(model: "LinearModel", cands: list[Candidate], n_bits: int) 
             starts.append(len(cols))
             cols.extend(row)
             vals.extend(row.values())
-    else:
-        vals = [0.0 + v for v in vals]  # as named_features adds each value to 0.0
+    val_arr = np.array(vals, dtype=np.float64)
+    if not clash:
+        val_arr += 0.0  # as named_features adds each value to 0.0 (the same IEEE addition, in bulk)
     sums = np.zeros(len(cands))
     if cols:
-        contrib = coef[np.array(cols, dtype=np.int64)].astype(np.float64) * np.array(vals, dtype=np.float64)
+        contrib = coef[np.array(cols, dtype=np.int64)].astype(np.float64) * val_arr
         ends = starts[1:] + [len(cols)]
         nonempty = [i for i, (a, b) in enumerate(zip(starts, ends)) if b > a]
         sums[nonempty] = np.add.reduceat(contrib, [starts[i] for i in nonempty])
@@ -239,13 +241,14 @@ class CandidateProposer:
         asks), so the rankers need to see what the whole draft asks for, not only the
         candidate's sentence.
         """
-        f = {"doc_cue:" + m.name: 1.0 for m in doc._.cues or ()}
+        cues = doc._.cues or ()
+        f = {"doc_cue:" + m.name: 1.0 for m in cues}
         # the draft's words, scaled down: together they say whether the draft asks for a referral
         # at one company (company set), for roles anywhere (company null) or for nothing (both null)
         words = {low for low, alpha, k in zip(tab.lowers, tab.is_alpha, tab.length) if alpha and k > 1}
         scale = 1.0 / max(1.0, len(words)) ** 0.5
         f.update(dict.fromkeys(["dw:" + w for w in words], scale))
-        if not any(m.category == "ask" for m in doc._.cues or ()):
+        if not any(m.category == "ask" for m in cues):
             f["doc_no_ask"] = 1.0
         if not self.general_words.isdisjoint(tab.lowers):
             f["doc_general_word"] = 1.0

@@ -179,11 +179,12 @@ class SlotExtractor:
             best, p = self.candidates.rank(self.role_model, self.candidates.role_candidates(doc, found_urls, tokens))
             if best is not None and p >= float(self.role_model.manifest.get("threshold", 0.5)):
                 spans["role"] = (best.start, best.end)
-        doc._.slot_spans = dict(spans, job_ids=job_ids, urls=urls)
+        ext = doc._
+        ext.slot_spans = dict(spans, job_ids=job_ids, urls=urls)
         slots: dict[str, object] = {k: (text[v[0] : v[1]] if v else None) for k, v in spans.items()}
         slots["job_ids"] = [text[s:e] for s, e in job_ids]
         slots["urls"] = [text[s:e] for s, e in urls]
-        doc._.slots = slots
+        ext.slots = slots
         return doc
 
 
