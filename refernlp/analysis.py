@@ -125,8 +125,9 @@ def build_critique(analysis: Analysis, relationship: str | None = None, disable:
         rel = Relationship(relationship, 1.0, "given")
     else:
         rel = inferred_relationship(probs["relationship"])
-    strategies = tuple(doc._.strategies)
-    spans = doc._.slot_spans
+    ext = doc._
+    strategies = tuple(ext.strategies)
+    spans = ext.slot_spans
     pp = probs["politeness"]
     pol = Politeness(
         max(pp, key=pp.get),

@@ -405,6 +405,10 @@ def text_feature_arrays(
 
 def named_features(d: Mapping[str, float], n_bits: int) -> dict[int, float]:
     """Hash a dict of named features (used by the slot rankers)."""
+    cols = feature_columns(list(d), n_bits)
+    if len(set(cols)) == len(cols):
+        # no two names share a column (the common case): each value is added to 0.0 once
+        return dict(zip(cols, [0.0 + v for v in d.values()]))
     out: dict[int, float] = {}
     cache = _columns(n_bits)
     for name, value in d.items():

@@ -125,17 +125,18 @@ def looks_english(doc: Doc) -> bool | None:
 def doc_cues(doc: Doc) -> dict[str, float]:
     """Named, dense features of a processed Doc, fed to the classifiers beside the n-grams."""
     counts: dict[str, float] = {}
-    for mark in doc._.strategies or ():
+    ext = doc._  # one Underscore object for the three reads (each ``doc._`` makes a new one)
+    for mark in ext.strategies or ():
         counts["strat:" + mark.name] = counts.get("strat:" + mark.name, 0.0) + 1.0
     text = doc_text(doc)
     n_chars = max(1, len(text))
     first_ask = None
-    for mark in doc._.cues or ():
+    for mark in ext.cues or ():
         counts["cue:" + mark.name] = counts.get("cue:" + mark.name, 0.0) + 1.0
         if mark.category == "ask" and mark.name != "advice" and first_ask is None:
             first_ask = mark.start
     feats = {k: math.log1p(v) for k, v in counts.items()}
-    slots = doc._.slots or {}
+    slots = ext.slots or {}
     # company/role come from the learned rankers: left out so that classifiers and
     # rankers can be retrained independently
     for key in ("recipient_name", "sender_name", "mutual_contact"):

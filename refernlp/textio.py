@@ -196,6 +196,14 @@ def _tag_to_space(match: re.Match[str]) -> str:
     return _blank(match)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _format_to_space(match: re.Match[str]) -> str:
+    c = match.group(0)
+    return " " if unicodedata.category(c) == "Cf" else c
+
+
 def prepare(text: str) -> Prepared:
     """Blank HTML markup and quoted reply chains, keeping every offset valid."""
     work = text.replace("\r", " ")  # Windows line endings: CR becomes a space, LF stays
@@ -215,7 +223,9 @@ def prepare(text: str) -> Prepared:
             quoted_from = start
             work = work[:start] + "".join("\n" if c == "\n" else " " for c in work[start:])
     # zero-width and other format characters confuse tokenisation; keep length
-    work = "".join(" " if unicodedata.category(c) == "Cf" else c for c in work)
+    # (no ASCII character is a format character: only the others are looked up, found by one regex pass)
+    if not work.isascii():
+        work = _NON_ASCII.sub(_format_to_space, work)
     # spaCy's tokenizer peels punctuation, symbols and emoji off a token one at a
     # time, rescanning the rest each time: quadratic in the length of such a run
     # ("!" * 20,000 took a minute). Nothing is lost by keeping the first few only.

@@ -60,6 +60,10 @@ def ensure_extensions() -> None:
             Doc.set_extension(name, default=default)
 
 
+#: one character for which ``str.isalnum()`` is true (re's ``\w`` is those characters and "_"):
+#: ``ALNUM_CHAR.search(t)`` is ``any(c.isalnum() for c in t)``, in one C scan
+ALNUM_CHAR = re.compile(r"[^\W_]")
+
 #: where :func:`doc_text` keeps a Doc's text (a plain string, so ``Doc.to_bytes`` still works)
 TEXT_KEY = "refernlp.text"
 
@@ -173,6 +177,19 @@ class TokenTable:
         """Forget what was read of the sentence boundaries (the sentence splitter has just set them)."""
         self._sents = self._sent_start = self._sent_texts = None
 
+    def set_sentence_starts(self, starts: list[bool]) -> None:
+        """The sentence boundaries the splitter has just written (``starts``: ``Token.is_sent_start`` is True, per token).
+
+        ``sent_start`` and ``sents`` are taken from them instead of being read back
+        from the Doc (the same values: :func:`sentence_bounds` of the array just written).
+        """
+        self.sentences_changed()
+        self._sent_start = [bool(x) for x in starts]
+        doc = self.doc
+        if self.n and "sents" not in doc.user_hooks:
+            bounds = [i for i in range(1, self.n) if starts[i]]
+            self._sents = list(zip([0] + bounds, bounds + [self.n]))
+
     def tok_text(self, i: int) -> str:
         a = self.idx[i]
         return self.text[a : a + self.length[i]]
@@ -267,16 +284,35 @@ def build_phrase_matcher(nlp: Language, groups: dict[str, Iterable[str]]) -> Phr
     return matcher
 
 
-def inside_word(doc: Doc, start: int, end: int) -> bool:
+def inside_word(doc: Doc, start: int, end: int, tab: TokenTable | None = None) -> bool:
     """True when tokens ``start:end`` begin or end inside a written word.
 
     The tokenizer splits some contractions into word pieces ("gotta" -> "got" +
     "ta", "gonna" -> "gon" + "na"); a phrase that matches only a piece ("ta",
-    thanks) is not what the writer wrote.
+    thanks) is not what the writer wrote. ``tab``: the Doc's :class:`TokenTable`
+    (read from it: ``spacy`` is ``Token.whitespace_`` being " ", ``is_alpha`` is ``Token.is_alpha``).
     """
-    if start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].is_alpha and doc[start].is_alpha:
+    tab = TokenTable.of(doc) if tab is None else tab
+    spacy, is_alpha = tab.spacy, tab.is_alpha
+    if start > 0 and not spacy[start - 1] and is_alpha[start - 1] and is_alpha[start]:
         return True
-    return end < len(doc) and not doc[end - 1].whitespace_ and doc[end - 1].is_alpha and doc[end].is_alpha
+    return bool(end < tab.n and not spacy[end - 1] and is_alpha[end - 1] and is_alpha[end])
+
+
+def filter_bounds(bounds: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spacy.util.filter_spans`` over ``(start, end)`` token bounds: the (first) longest of overlapping spans, by start.
+
+    The same algorithm on the same keys, without a ``Span`` object per match.
+    """
+    ordered = sorted(bounds, key=lambda b: (b[1] - b[0], -b[0]), reverse=True)
+    result = []
+    seen: set[int] = set()
+    for start, end in ordered:
+        # end - 1: the boundaries are inclusive
+        if start not in seen and end - 1 not in seen:
+            result.append((start, end))
+            seen.update(range(start, end))
+    return sorted(result, key=lambda b: b[0])
 
 
 #: an unfilled template placeholder: ``[Name]``, ``{company}``, ``<Job Title>``, ``____``, a run of capital Xs

@@ -110,7 +110,8 @@ def candidate_scores(model: "LinearModel", cands: list[Candidate], n_bits: int) 
         vals.extend(c.features.values())
     cols = feature_columns(names, n_bits)
     bounds = list(zip(starts, starts[1:] + [len(cols)]))
-    if any(len(set(cols[a:b])) != b - a for a, b in bounds):
+    clash = any(len(set(cols[a:b])) != b - a for a, b in bounds)
+    if clash:
         # two names of one row share a column (rare): named_features sums them into one entry
         cols, vals, starts = [], [], []
         for c in cands:
@@ -118,11 +119,12 @@ def candidate_scores(model: "LinearModel", cands: list[Candidate], n_bits: int) 
             starts.append(len(cols))
             cols.extend(row)
             vals.extend(row.values())
-    else:
-        vals = [0.0 + v for v in vals]  # as named_features adds each value to 0.0
+    val_arr = np.array(vals, dtype=np.float64)
+    if not clash:
+        val_arr += 0.0  # as named_features adds each value to 0.0 (the same IEEE addition, in bulk)
     sums = np.zeros(len(cands))
     if cols:
-        contrib = coef[np.array(cols, dtype=np.int64)].astype(np.float64) * np.array(vals, dtype=np.float64)
+        contrib = coef[np.array(cols, dtype=np.int64)].astype(np.float64) * val_arr
         ends = starts[1:] + [len(cols)]
         nonempty = [i for i, (a, b) in enumerate(zip(starts, ends)) if b > a]
         sums[nonempty] = np.add.reduceat(contrib, [starts[i] for i in nonempty])
@@ -195,6 +197,20 @@ class CandidateProposer:
             f[key] = 1.0
         return f
 
+    def _add_context(self, f: dict[str, float], tab: TokenTable, start: int, end: int, prefix: str, memo: dict) -> None:
+        """``f.update(self._context(tab, start, end, prefix, memo))``, without the intermediate dict."""
+        left = memo.get(("left", start, prefix))
+        if left is None:
+            left = memo[("left", start, prefix)] = self._context_left(tab, start, prefix)
+        right = memo.get(("right", end, prefix))
+        if right is None:
+            right = memo[("right", end, prefix)] = self._context_right(tab, end, prefix)
+        f[left[0]] = f[left[1]] = 1.0
+        f[right[0]] = f[right[1]] = 1.0
+        f[left[2]] = 1.0
+        for key in left[3]:
+            f[key] = 1.0
+
     def _context_left(self, tab: TokenTable, start: int, prefix: str) -> tuple[str, str, str, tuple[str, ...]]:
         """The feature names that depend on a span's start: the two words before it, its position, cue words near it."""
         lowers, is_space = tab.lowers, tab.is_space
@@ -225,14 +241,14 @@ class CandidateProposer:
         asks), so the rankers need to see what the whole draft asks for, not only the
         candidate's sentence.
         """
-        f = {"doc_cue:" + m.name: 1.0 for m in doc._.cues or ()}
+        cues = doc._.cues or ()
+        f = {"doc_cue:" + m.name: 1.0 for m in cues}
         # the draft's words, scaled down: together they say whether the draft asks for a referral
         # at one company (company set), for roles anywhere (company null) or for nothing (both null)
         words = {low for low, alpha, k in zip(tab.lowers, tab.is_alpha, tab.length) if alpha and k > 1}
         scale = 1.0 / max(1.0, len(words)) ** 0.5
-        for w in words:
-            f["dw:" + w] = scale
-        if not any(m.category == "ask" for m in doc._.cues or ()):
+        f.update(dict.fromkeys(["dw:" + w for w in words], scale))
+        if not any(m.category == "ask" for m in cues):
             f["doc_no_ask"] = 1.0
         if not self.general_words.isdisjoint(tab.lowers):
             f["doc_general_word"] = 1.0
@@ -293,10 +309,11 @@ class CandidateProposer:
             if (start, end) in seen or end <= start:
                 return
             s_text = text[start:end]
-            if s_text.lower() in self.name_stop or s_text in names:
+            s_low = s_text.lower()
+            if s_low in self.name_stop or s_text in names:
                 return
             seen.add((start, end))
-            f = {"bias": 1.0, "lw:" + s_text.lower(): 1.0, "n:" + str(min(e_tok - s_tok, 6)): 1.0, "kind:" + kind: 1.0}
+            f = {"bias": 1.0, "lw:" + s_low: 1.0, "n:" + str(min(e_tok - s_tok, 6)): 1.0, "kind:" + kind: 1.0}
             f["first:" + lowers[s_tok]] = 1.0
             f["last:" + lowers[e_tok - 1]] = 1.0
             f["shape:" + ("X" if s_text.isupper() else "x" if s_text.islower() else "Xx")] = 1.0
@@ -307,14 +324,14 @@ class CandidateProposer:
                 f["has_role_head"] = 1.0
             if ("and" in span_lowers or "&" in span_lowers) and e_tok - s_tok > 2:
                 f["has_and"] = 1.0
-            if any(nm and (nm in s_text or s_text in nm) for nm in names):
+            if names and any(nm and (nm in s_text or s_text in nm) for nm in names):
                 f["overlaps_name"] = 1.0
             if e_tok < n and texts[e_tok] in {"'s", "’s"}:
                 f["possessive"] = 1.0
             if e_tok < n and lowers[e_tok] in self.role_heads:
                 f["before_role_head"] = 1.0
             f.update(sent_flags[s_tok])
-            f.update(self._context(tab, s_tok, e_tok, "", d.context))
+            self._add_context(f, tab, s_tok, e_tok, "", d.context)
             cands.append(Candidate(start, end, s_text, f, doc_f))
 
         for run in self._runs(tab, in_url):
@@ -334,11 +351,13 @@ class CandidateProposer:
             # a company written as its bare domain ("booking.com"): the URL pattern masked it
             if "/" not in t and "." in t.strip(".") and not tab.like_email[i] and BARE_DOMAIN.fullmatch(t.rstrip(".,")):
                 add(i, i + 1, "bare_domain", trim=True)
-        written = {norm(c.text): c for c in cands}
+        written = None  # the written candidates by norm(), built for the first slug (most drafts have none)
         for s, e in url_spans:
             slug = url_company(text, s, e)
             if slug and slug not in seen:
                 seen.add(slug)
+                if written is None:
+                    written = {norm(c.text): c for c in cands}
                 st = text[slug[0] : slug[1]]
                 f = {"bias": 1.0, "in_url": 1.0, "lw:" + st.lower(): 1.0, "kind:slug": 1.0}
                 f["url_job"] = 1.0 if is_job_url(text[s:e]) else 0.0
@@ -356,7 +375,7 @@ class CandidateProposer:
         for c in cands:
             low = c.text.lower()
             c.features["count:" + str(min(3, low_text.count(low)))] = 1.0
-            if "in_url" not in c.features and any(low in u for u in url_lows):
+            if url_lows and "in_url" not in c.features and any(low in u for u in url_lows):
                 c.features["also_in_url"] = 1.0
         return cands
 
@@ -368,9 +387,9 @@ class CandidateProposer:
         # a token that can be (part of) such a name: a lower-case word of letters, digits and & . - '
         # (the flags first; a word of letters only passes the character scans without them)
         ok = [
-            not (is_space[i] or in_url[i] or is_stop[i]) and t[:1].islower() and lowers[i] not in lower_stop
+            not (sp or u or st) and t[:1].islower() and low not in lower_stop
             and (t.isalpha() or (any(c.isalpha() for c in t) and all(c.isalnum() or c in "&.-'" for c in t)))
-            for i, t in enumerate(texts)
+            for t, low, sp, u, st in zip(texts, lowers, is_space, in_url, is_stop)
         ]
         for i in [i for i in range(n) if ok[i]]:
             prev = lowers[i - 1] if i > 0 else ""
@@ -455,7 +474,7 @@ class CandidateProposer:
         if "(" in span_text and any(c.isdigit() for c in span_text[span_text.index("(") :]):
             f["paren_digits"] = 1.0
         f.update(sent_flags[s])
-        f.update(self._context(tab, s, e, "", context))
+        self._add_context(f, tab, s, e, "", {} if context is None else context)
         return Candidate(tab.idx[s], tab.end_char(e), span_text, f, doc_f)
 
     @staticmethod

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from ..resources import lexicon
-from .base import Mark, build_phrase_matcher, doc_text, ensure_extensions, inside_word, mark_order, placeholder_spans
+from .base import (
+    Mark,
+    TokenTable,
+    build_phrase_matcher,
+    ensure_extensions,
+    filter_bounds,
+    inside_word,
+    mark_order,
+    placeholder_spans,
+)
 
 ASK_KINDS = ("referral", "keep_in_mind", "introduction", "advice")
 #: ``known``: the sender says they know the recipient already ("we were in the same class"), whoever else is named
@@ -40,14 +48,18 @@ class CueDetector:
     def __call__(self, doc: Doc) -> Doc:
         by_kind: dict[str, list] = {}
         for match_id, start, end in self.matcher(doc):
-            by_kind.setdefault(doc.vocab.strings[match_id], []).append(doc[start:end])
+            by_kind.setdefault(doc.vocab.strings[match_id], []).append((start, end))
         marks = []
-        holes = placeholder_spans(doc_text(doc))
+        tab = TokenTable.of(doc)
+        text = tab.text
+        holes = placeholder_spans(text)
         for kind, spans in by_kind.items():
-            for span in filter_spans(spans):
-                if inside_word(doc, span.start, span.end) or any(a < span.end_char and span.start_char < b for a, b in holes):
+            for start, end in filter_bounds(spans):
+                # the span's characters from the token table (Span.start_char, end_char, text)
+                sc, ec = tab.idx[start], tab.end_char(end)
+                if inside_word(doc, start, end, tab) or any(a < ec and sc < b for a, b in holes):
                     continue
-                marks.append(Mark(span.start_char, span.end_char, kind, self.category[kind], "neutral", span.text))
+                marks.append(Mark(sc, ec, kind, self.category[kind], "neutral", text[sc:ec]))
         doc._.cues = sorted(marks, key=mark_order)
         return doc
 

@@ -57,7 +57,7 @@ class SentenceSplitter:
         # which made a long draft quadratic (a 100,000-character line took seconds).
         values = np.where(np.asarray(starts, dtype=bool), 1, -1).astype(np.int32)
         doc.from_array([SENT_START], values.astype(np.uint64))
-        tab.sentences_changed()
+        tab.set_sentence_starts(starts)
         return doc
 
 

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from ..modelio import LinearModel
 
 
+#: per pattern of MUTUAL_RES, one regex finding any of its MUTUAL_NEEDS words (None: no such list)
+NEEDS_RES = [re.compile("|".join(map(re.escape, needs))) if needs else None for needs in MUTUAL_NEEDS]
+
+
 class SlotExtractor:
     """Writes ``doc._.slots`` (a dict of slot values) and ``doc._.slot_spans`` (their offsets)."""
 
@@ -124,8 +128,8 @@ class SlotExtractor:
     def mutual(self, text: str, exclude: set[str]) -> tuple[int, int] | None:
         best = None
         low = lower_for_needs(text)
-        for pat, needs in zip(MUTUAL_RES, MUTUAL_NEEDS):
-            if needs and low is not None and not any(w in low for w in needs):
+        for pat, needs in zip(MUTUAL_RES, NEEDS_RES):
+            if needs is not None and low is not None and needs.search(low) is None:
                 continue  # the pattern cannot match: none of the words it needs is in the draft
             for m in pat.finditer(text):
                 name = clean_name(m.group("name"), self.name_stop)
@@ -175,11 +179,12 @@ class SlotExtractor:
             best, p = self.candidates.rank(self.role_model, self.candidates.role_candidates(doc, found_urls, tokens))
             if best is not None and p >= float(self.role_model.manifest.get("threshold", 0.5)):
                 spans["role"] = (best.start, best.end)
-        doc._.slot_spans = dict(spans, job_ids=job_ids, urls=urls)
+        ext = doc._
+        ext.slot_spans = dict(spans, job_ids=job_ids, urls=urls)
         slots: dict[str, object] = {k: (text[v[0] : v[1]] if v else None) for k, v in spans.items()}
         slots["job_ids"] = [text[s:e] for s, e in job_ids]
         slots["urls"] = [text[s:e] for s, e in urls]
-        doc._.slots = slots
+        ext.slots = slots
         return doc
 
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.strings import hash_string
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from ..resources import lexicon
 from .base import (
+    ALNUM_CHAR,
     Mark,
     TokenTable,
     build_phrase_matcher,
     ensure_extensions,
+    filter_bounds,
     inside_word,
     mark_order,
     placeholder_spans,
@@ -93,17 +94,17 @@ class StrategyDetector:
         by_name: dict[str, list] = {}
         for match_id, start, end in self.matcher(doc):
             name = doc.vocab.strings[match_id]
-            by_name.setdefault(name, []).append(doc[start:end])
+            by_name.setdefault(name, []).append((start, end))
         excused: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self.unless(doc):
             excused.setdefault(doc.vocab.strings[match_id], []).append((start, end))
         for name, spans in by_name.items():
-            for span in filter_spans(spans):
-                if inside_word(doc, span.start, span.end):
+            for start, end in filter_bounds(spans):
+                if inside_word(doc, start, end, tab):
                     continue
-                if any(a <= span.start and span.end <= b for a, b in excused.get(name, ())):
+                if any(a <= start and end <= b for a, b in excused.get(name, ())):
                     continue
-                marks.append(self._mark(tab, name, span.start, span.end))
+                marks.append(self._mark(tab, name, start, end))
 
         # word rules, in token order (then rule order) as before: only tokens whose
         # lower-case form is in some rule's word set, or starts a modal pair, are visited
@@ -134,7 +135,7 @@ class StrategyDetector:
         """:func:`first_word_index` over tokens ``start:end`` of the table: the Doc index, or None."""
         is_space, is_punct, lower = tab.is_space, tab.is_punct, tab.lower
         for i in range(start, end):
-            if is_space[i] or is_punct[i] or not any(ch.isalnum() for ch in tab.tok_text(i)):
+            if is_space[i] or is_punct[i] or ALNUM_CHAR.search(tab.tok_text(i)) is None:
                 continue
             if lower[i] in skip:
                 continue

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 from spacy.tokens import Doc
 
 from ..channels import resolve_channel
-from ..components.base import Mark, TokenTable, placeholder_spans
+from ..components.base import ALNUM_CHAR, Mark, TokenTable, placeholder_spans
 from ..pipeline import looks_english
 from ..results import Finding
 from ..schema import SEVERITY_RANK
@@ -110,9 +110,10 @@ class Context:
 
         ``transparency`` is the model's label (``None``: not judged); see :func:`reconcile_missing`.
         """
-        cues = tuple(doc._.cues)
+        ext = doc._  # one Underscore object for the four reads (each ``doc._`` makes a new one)
+        cues = tuple(ext.cues)
         subject = _SUBJECT.match(prepared.text)
-        missing, unconfirmed = reconcile_missing(missing_elements(request_type, doc._.slots, cues), request_type, transparency)
+        missing, unconfirmed = reconcile_missing(missing_elements(request_type, ext.slots, cues), request_type, transparency)
         channel, channel_source = resolve_channel(prepared, channel)
         return cls(
             text=prepared.original,
@@ -121,9 +122,9 @@ class Context:
             relationship_source=relationship_source,
             politeness=politeness,
             asks_introduction=any(m.name == "introduction" for m in cues),
-            strategies=tuple(doc._.strategies),
+            strategies=tuple(ext.strategies),
             cues=cues,
-            slot_spans=doc._.slot_spans,
+            slot_spans=ext.slot_spans,
             missing=missing,
             words=count_words(doc),
             is_email=channel == "email",
@@ -169,7 +170,9 @@ class Context:
 
 def count_words(doc: Doc) -> int:
     """Words of a draft: tokens holding a letter or digit."""
-    return sum(1 for t in (TokenTable.of(doc).texts if len(doc) else ()) if t.isalnum() or any(c.isalnum() for c in t))
+    if not len(doc):
+        return 0
+    return sum(map(bool, map(ALNUM_CHAR.search, TokenTable.of(doc).texts)))
 
 
 @dataclass(frozen=True)
