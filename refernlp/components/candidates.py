@@ -185,16 +185,8 @@ class CandidateProposer:
 
     def _context(self, tab: TokenTable, start: int, end: int, prefix: str, memo: dict | None = None) -> dict[str, float]:
         """The words around tokens ``start:end`` as features (``memo``: the parts already built for this table)."""
-        memo = {} if memo is None else memo
-        left = memo.get(("left", start, prefix))
-        if left is None:
-            left = memo[("left", start, prefix)] = self._context_left(tab, start, prefix)
-        right = memo.get(("right", end, prefix))
-        if right is None:
-            right = memo[("right", end, prefix)] = self._context_right(tab, end, prefix)
-        f = {left[0]: 1.0, left[1]: 1.0, right[0]: 1.0, right[1]: 1.0, left[2]: 1.0}
-        for key in left[3]:
-            f[key] = 1.0
+        f: dict[str, float] = {}
+        self._add_context(f, tab, start, end, prefix, {} if memo is None else memo)
         return f
 
     def _add_context(self, f: dict[str, float], tab: TokenTable, start: int, end: int, prefix: str, memo: dict) -> None:
