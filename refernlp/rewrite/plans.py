@@ -259,13 +259,12 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
     end = d.lay.last_end
     last = body[-1] if body else None
     thanks_last = bool(last and _THANKS.match(d.text, last[0]) and len(body) > 1)
+    easy_out = "easy_out_short" if d.short else ("easy_out" if d.rtype == "targeted" else "easy_out_none" if d.rtype == "none" else "easy_out_general")
     if "courtesy.no_easy_out" in ids and thanks_last:
-        key = "easy_out_short" if d.short else ("easy_out" if d.rtype == "targeted" else "easy_out_none" if d.rtype == "none" else "easy_out_general")
-        out.append(_before_sentence(d, last[0], d.pick(key), "courtesy.no_easy_out"))
+        out.append(_before_sentence(d, last[0], d.pick(easy_out), "courtesy.no_easy_out"))
         ids = ids - {"courtesy.no_easy_out"}
     if "courtesy.no_easy_out" in ids:
-        key = "easy_out_short" if d.short else ("easy_out" if d.rtype == "targeted" else "easy_out_none" if d.rtype == "none" else "easy_out_general")
-        out.append(_after(d, end, d.pick(key), "courtesy.no_easy_out"))
+        out.append(_after(d, end, d.pick(easy_out), "courtesy.no_easy_out"))
     if "courtesy.no_thanks" in ids:
         out.append(_after(d, end, d.pick("thanks_short" if d.short else "thanks"), "courtesy.no_thanks"))
     return place(d, edits, out)
