@@ -80,6 +80,8 @@ class StrategyDetector:
         self.greetings_multi_hashes = [tuple(hash_string(w) for w in g) for g in self.greetings_multi]
         self.not_commands = [tuple(int(h) for h in exc) for exc in self.not_commands]
         self.acronym_hashes = self.word_hashes["shouting"]
+        #: common words ("THE", "YOU", "REFER"): capitals that hold one are a raised voice, not a list of acronyms
+        self.voice_hashes = word_hashes(spec["shouting"].get("voice", ()))
         #: words a command may follow ("bro refer me", "Sis, send my resume", "yes, refer me")
         self.vocative_hashes = frozenset(hash_string(w) for w in spec["bare_imperative"].get("after", ()))
 
@@ -207,13 +209,27 @@ class StrategyDetector:
         marks.append(self._mark(tab, "bare_imperative", vi, end))
 
     def _shouting(self, tab: TokenTable, marks: list[Mark]) -> None:
-        acronyms = self.acronym_hashes
+        acronyms, voice = self.acronym_hashes, self.voice_hashes
         run: list[int] = []
 
         def flush() -> None:
-            # two capitalised words, one of them at least three letters long ("AP/AR" is two acronyms)
-            if len(run) >= 2 and any(length[j] >= 3 for j in run):
+            # two capitalised words, one of them at least three letters long ("AP/AR" is two acronyms),
+            # that read as a raised voice: a common word among them ("THANK YOU", "ANY LEADS YET"), four
+            # or more words, or a word of 5+ letters in a draft written mostly in capitals; "APICS CSCP" or
+            # "NSW/ACT" are acronyms
+            if len(run) >= 2 and any(length[j] >= 3 for j in run) and (
+                len(run) >= 4 or any(length[j] >= 3 and lower[j] in voice for j in run) or (any(length[j] >= 5 for j in run) and mostly_upper())
+            ):
                 marks.append(self._mark(tab, "shouting", run[0], run[-1] + 1))
+
+        caps: list[bool] = []
+
+        def mostly_upper() -> bool:
+            # more than half of the draft's letters are capitals (computed once, when first needed)
+            if not caps:
+                letters = [c for c in tab.text if c.isalpha()]
+                caps.append(sum(c.isupper() for c in letters) * 2 > len(letters))
+            return caps[0]
 
         n = tab.n
         is_alpha, is_space, is_punct, is_upper, length, lower, orth = (

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..results import Edit
 from .goals import looking_for, plain_goal  # noqa: F401  (looking_for re-exported)
 from .spot import command_words
+from .words import cap, case_like, decap, unshout
 
 #: impolite strategies, the finding each answers, and what is done with the clause holding one
 FIX_REASONS = {
@@ -53,13 +54,6 @@ _CLAUSE = re.compile(
 _SOFT_START = re.compile(r"^(?:(?:just|please|pls|plz|kindly|so|and|but|now|ok|okay)\b[\s,]*)+", re.IGNORECASE)
 _SOFT_END = re.compile(r"(?:[\s,]+|^)(?:please|pls|plz|thx|k|ok)$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[\s.!?…]*[^\w\s\])”\"'’»›]*[\s.!?…]*$")
-#: words that never stay upper case in shouting (short acronyms such as SQL, HR or ID do)
-_COMMON = frozenset(
-    "a an and are as at be but by can do for from get go he her him his i if in is it its me my no not now of on "
-    "or our out so the them they this to up us we what when who why will with you your yes ok okay "
-    "job all any got let one two day how has had was did new old see say pls plz too yet off own way bro hey".split()
-)
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _GREETING = re.compile(
     r"\s*(?:(?i:hi+|hey+|hello|dear|hiya|heya|yo|good\s+(?:morning|afternoon|evening)|hola|bonjour|salut|ciao|hallo|ol[aá]|g'day|howdy|greetings)"
     r"(?:\s+(?i:mr|mrs|ms|dr|miss|prof)\.?)?(?:\s+[\w'’.-]+){0,3}?\s*[,!.:\-–—]+|(?i:hi+|hey+|hello)\b"
@@ -240,46 +234,12 @@ def _softens(text: str, m: Any) -> bool:
     return any(p.match(text, m.start) for p, _ in _SOFTEN)
 
 
-def _case_like(old: str, new: str) -> str:
-    return new[0].upper() + new[1:] if old[:1].isupper() else new
-
-
 _CONTRACTION = re.compile(r"['’](?:ll|d|re|ve|s)\b", re.IGNORECASE)
 
 
 def _first_word(piece: str) -> str:
     m = re.match(r"\s*(?:(?:just|please|pls|plz|kindly|so|and)\s+)*([A-Za-z]+)", piece)
     return m.group(1).lower() if m else ""
-
-
-def _unshout(piece: str) -> str:
-    def low(m: re.Match[str]) -> str:
-        w = m.group(0)
-        if w == "A":
-            return "a"
-        if not (w.isupper() and len(w) >= 2):
-            return w
-        if len(w) <= 3 and w.lower() not in _COMMON:
-            return w  # an acronym: SQL, HR, CV
-        return w.lower()
-
-    return _WORD_RE.sub(low, piece)
-
-
-def _cap(piece: str) -> str:
-    for i, c in enumerate(piece):
-        if c.isalpha():
-            return piece[:i] + c.upper() + piece[i + 1 :]
-        if not (c.isspace() or c in "\"'“‘("):
-            return piece
-    return piece
-
-
-def _decap(piece: str) -> str:
-    m = re.match(r"([A-Z])([a-z'’]*)", piece)
-    if not m or m.group(0) in {"I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll"}:
-        return piece
-    return piece[0].lower() + piece[1:]
 
 
 #: "do i have to", "update for the team": the first word is no command
@@ -289,6 +249,10 @@ _NOT_COMMAND = re.compile(
 )
 
 
+#: one or two words of address in front of a demand ("Jonno need u to ...", "hey bro I need you to ...")
+_VOCATIVE = re.compile(r"(?i)(?:(?:hey|hi|yo|oi|ok|okay|dear)\s+)?(?!(?:i|we|you|u|they|he|she|it|so|and|but|also|just|now|pls|please|then|still)\b)[a-z][\w'’-]*")
+
+
 def _hedge(piece: str) -> str:
     """A bare command as a hedged question from its own words: "Refer me for X" -> "Would you be willing to refer me for X"."""
     core = _SOFT_END.sub("", _SOFT_START.sub("", piece.strip())).strip(" ,")
@@ -296,8 +260,8 @@ def _hedge(piece: str) -> str:
         return ""
     letters = [c for c in core if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 3:
-        core = _unshout(core)
-    core = _decap(core)
+        core = unshout(core)
+    core = decap(core)
     if re.match(r"(?i)refer\b|put (?:me|my name) forward|put in a (?:good )?word|vouch", core):
         return "Would you be willing to " + core
     return "Could you " + core
@@ -321,7 +285,7 @@ def fix_sentence(
         for m in re.finditer(r"[A-Za-z][A-Za-z'’]*", text[s:e]):
             a, b = s + m.start(), s + m.end()
             if not _protected(a, b, protect):
-                low[m.start() : m.end()] = _unshout(m.group(0))
+                low[m.start() : m.end()] = unshout(m.group(0))
         text = text[:s] + "".join(low) + text[e:]
     reasons = {FIX_REASONS[m.name] for m in marks}
     reason = next(r for r in _REASON_ORDER if r in reasons)
@@ -363,7 +327,7 @@ def fix_sentence(
             (m for m in here if (m.name in {"swearing", "demand"} or (m.name in _DROP and (_protected(cs, ce, protect) or facts or tail_only))) and not _softens(text, m)),
             key=lambda m: m.start, reverse=True,
         )
-        cut_subject = False  # "I need you to put my name forward": what is left is a command, to be hedged
+        cut_subject, vocative = False, ""  # "I need you to put my name forward": what is left is a command, to be hedged
         for m in cuts:
             a, b = max(m.start, cs) - cs, min(m.end, ce) - cs
             if _protected(m.start, m.end, protect):
@@ -372,23 +336,28 @@ def fix_sentence(
             b = c.end() if c else b
             t = _DEADLINE_TAIL.match(clause, b)
             b = t.end() if t else b
-            if not clause[:a].strip(" ,") and m.name == "demand" and not _DEADLINE.match(text[m.start : m.end].strip()):
-                cut_subject = True
+            if m.name == "demand" and not _DEADLINE.match(text[m.start : m.end].strip()) and (
+                not clause[:a].strip(" ,") or _VOCATIVE.fullmatch(clause[:a].strip(" ,"))
+            ):
+                cut_subject, vocative = True, clause[:a].strip(" ,")  # "Jonno need u to refer me": "Jonno" stays
             h = _DEADLINE_HEAD.search(clause[:a])
             a = h.start() if h else a
             clause = clause[:a] + clause[b:]
         for pat, soft in _SOFTEN:
-            clause = pat.sub(lambda m: _case_like(m.group(0), soft), clause)
+            clause = pat.sub(lambda m: case_like(m.group(0), soft), clause)
         clause = re.sub(r"\s{2,}", " ", clause).strip(" ,")
         # what is left of a clause that lost its offending words must still say something ("It is." does not)
         if len(re.findall(r"\w+", clause)) < (3 if soft_marks and cuts else 2):
             pieces.append(("", False, False, text[sep:cs]))
             continue
         commands = [m for m in here if m.name == "bare_imperative" and cs <= m.start < ce]
-        if (commands or (cut_subject and _first_word(clause) in command_words())):
+        voc = len(vocative) if vocative and clause.startswith(vocative) and not commands else 0
+        if (commands or (cut_subject and _first_word(clause[voc:]) in command_words())):
             # a form of address before the command stays in front: "bro refer me" -> "bro, could you refer me"
-            verb = text[commands[0].start : commands[0].end].split()[0] if commands else ""
+            verb = text[commands[0].start : commands[0].end].split()[0] if commands else (_first_word(clause[voc:]) if voc else "")
             at = clause.find(verb) if verb else -1
+            if commands and at < 0:
+                commands = []  # the command's own words were cut ("Just do it already, applications close Friday")
             lead = re.sub(r"(?i)(?:\b(?:just|pls|please|plz)\s+)+$", "", clause[:at]) if at > 0 else ""
             prefix = lead.rstrip(" ,")
             if not _SOFT_START.sub("", prefix + " ").strip(" ,"):
@@ -399,7 +368,7 @@ def fix_sentence(
                 hedged = prefix + ", " + core[0].lower() + core[1:] if core else ""
             else:
                 hedged = _hedge(clause)
-            if hedged:
+            if hedged and (commands or _first_word(clause[voc:]) in command_words()):
                 clause, question = hedged, True
         pieces.append((clause, True, question, text[sep:cs]))
     kept = [p for p in pieces if p[1]]
@@ -414,14 +383,14 @@ def fix_sentence(
             continue
         if not out:
             # the sender's own first letter stays as written (a lower-case brand, a casual text)
-            out = clause if (cs == s and text[s : s + 1].islower()) or re.match(r"\S*(?:://|www\.|@)", clause) else _cap(clause)
+            out = clause if (cs == s and text[s : s + 1].islower()) or re.match(r"\S*(?:://|www\.|@)", clause) else cap(clause)
         elif prev_kept and not q and not prev_q:
             out += sep + clause
         elif prev_kept and prev_q and not q and _and_command(clause):
             out += sep + clause  # "Could you send me the openings, and refer me for all?": one question
             continue
         else:
-            out += ("? " if prev_q else ". ") + _cap(clause)
+            out += ("? " if prev_q else ". ") + cap(clause)
         prev_kept, prev_q = True, q
     out = out.rstrip(" ,;:")
     if text[max(0, s - 4) : s].rstrip(" ").endswith(",") and out.startswith(("Could you ", "Would you ")):

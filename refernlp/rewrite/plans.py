@@ -201,6 +201,22 @@ def _new_text(edits: list[Edit], s: int, e: int, text: str) -> str:
     return apply_edits(text[s:e], valid_edits(Edit(x.start - s, x.end - s, x.before, x.after, x.reason) for x in inside))
 
 
+def courtesy_tail(d: Draft) -> int:
+    """The end of the last body sentence before the closing courtesy lines (thanks, an easy out) that end the body.
+
+    The end of the body when it has none, or when the courtesy lines are all there is.
+    """
+    body = d.lay.sentences
+    kinds = [(m.start, m.end) for m in d.doc._.strategies or () if m.name in ("gratitude", "easy_out")]
+    k = len(body)
+    while k > 0:
+        s, e = body[k - 1]
+        if len(d.text[s:e].split()) > 12 or not (_THANKS.match(d.text, s) or any(s <= a and b <= e for a, b in kinds)):
+            break
+        k -= 1
+    return body[k - 1][1] if 0 < k < len(body) else d.lay.last_end
+
+
 def fixes(d: Draft) -> list[Edit]:
     """The in-place fixes of every flagged sentence."""
     return sentence_edits(d.text, d.lay, d.marks, d.protect, d.kinds)
@@ -226,7 +242,8 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
         # after the sentence naming the target, or at the end of the body
         spans = [x for x in (d.values.get("company_at"), d.values.get("role_at")) if x]
         where = next((d.lay.sentence_at(a) for a, _ in spans if d.lay.sentence_at(a)), None)
-        at = where[1] if where else d.lay.last_end
+        # else at the end of the body, but ahead of closing thanks or an easy out already there
+        at = where[1] if where else courtesy_tail(d)
         if relationship == "second_degree":  # a stranger is asked for a conversation, not a referral
             piece = d.pick("chat", about=_about(d.values, d.text) if d.rtype == "targeted" else "your work")
         else:

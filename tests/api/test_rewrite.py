@@ -413,3 +413,27 @@ def test_multi_word_sign_off_and_brokering_recipient(critic):
     )
     for r in critic.rewrite(broker, relationship="second_degree", n=3):
         assert not r.text.startswith("Hi Mei-Ling"), r.text
+
+
+def test_an_added_ask_goes_before_the_closing_courtesy_lines(critic):
+    # every sentence of the draft goes (guilt, sarcasm): the ask that replaces them comes before the easy out and thanks
+    draft = "you literally promised you'd help me find something after I helped you move flats. so? anything??"
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    ask = text.find("keep me in mind")
+    assert ask >= 0, text
+    assert ask < text.find("No worries") and ask < text.rfind("Thank"), text
+
+
+def test_a_demand_after_a_name_is_hedged_keeping_the_name_and_the_closing_date(critic):
+    draft = "Jonno need u to refer me for the Barclays grad scheme tonight, it closes tmrw. dont leave me hanging again"
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    assert text.startswith("Jonno, would you be willing to refer me for the Barclays grad scheme"), text
+    assert "closes tmrw" in text  # a closing date is information, kept
+    assert "hanging" not in text and "need u" not in text
+
+
+def test_a_command_whose_verb_was_cut_is_not_turned_into_a_question(critic):
+    draft = "He's your nephew Tayo. Just do it already, applications close Friday."
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    assert "Could you applications" not in text and "do it already" not in text, text
+    assert "Applications close Friday" in text, text

@@ -178,6 +178,12 @@ def test_spacy_factory_entry_point_adds_everything():
         ("I'm available to start immediately.", "demand"),
         ("I can start asap if needed.", "demand"),
         ("At the end of the day it's your call.", "demand"),
+        # a closing date is information ("the posting closes Friday"), not pressure
+        ("The posting closes tomorrow, so I wanted to reach out today.", "demand"),
+        ("Applications are due tonight; I've already submitted mine.", "demand"),
+        # capitals that are acronyms, not a raised voice ("NSW/ACT", "APICS CSCP", "SDE II")
+        ("I hold the APICS CSCP and have led DCs across NSW/ACT.", "shouting"),
+        ("I'm an SDE II at JPMC, ex-TCS.", "shouting"),
     ],
 )
 def test_strategy_misfires_fixed(nlp, text, name):
@@ -195,7 +201,7 @@ def test_strategy_misfires_fixed(nlp, text, name):
         ("sarcasm", "Ok whatever, I'll ask someone else.", "Ok whatever"),
         ("demand", "I need you to start on it immediately.", "immediately"),
         ("demand", "need u to refer me at stripe", "need u to"),
-        ("demand", "applications close tonight so pls hurry", "close tonight"),
+        ("demand", "applications close tonight so pls hurry", "hurry"),
         ("demand", "can u do it by tmrw?", "by tmrw"),
         ("demand", "it closes by EOD", "by EOD"),
         ("demand", "lmk once it's submitted", "once it's submitted"),
@@ -204,6 +210,10 @@ def test_strategy_misfires_fixed(nlp, text, name):
         ("grovelling", "I would be forever thankful for your help.", "forever thankful"),
         ("grovelling", "Please find my resume for your kind perusal.", "your kind perusal"),
         ("grovelling", "Awaiting your positive reply.", "Awaiting your positive reply"),
+        ("shouting", "ANY LEADS YET", "ANY LEADS YET"),
+        ("shouting", "THANK YOU so much", "THANK YOU"),
+        ("shouting", "PLEASE REFER ME", "PLEASE REFER ME"),
+        ("shouting", "YAAR KOI TOH KARO 3 MAHINE HO GAYE", "MAHINE HO GAYE"),  # a draft written in capitals
     ],
 )
 def test_strategy_detected_where_it_was_missed(nlp, name, text, expected):
