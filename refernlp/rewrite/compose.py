@@ -22,7 +22,7 @@ from ..schema import normalise_channel
 from ..textio import check_text
 from .edits import FIX_REASONS, apply_edits, layout, valid_edits
 from .facts import BAD_STRATEGIES, build_facts
-from .merge import compose_edits
+from .merge import compose_edits, tidy_spacing
 from .plans import ASK_PURPOSES, PLANS, Draft, Plan, additions, answered, plan_edits
 from .spot import hostile_marks, inner_commands
 from .words import placeholders
@@ -148,10 +148,19 @@ def ready_to_send(crit: Critique, purpose: str) -> bool:
     return purpose not in ASK_PURPOSES or no_ask or crit.politeness.label == "polite"
 
 
-#: the draft offers a referral or thanks for one ("I'd be happy to refer you", "thanks for referring me"): no ask of its own
+#: the draft offers a referral or thanks for one ("I'd be happy to refer you", "want me to put in a word?", "thanks
+#: for referring me"), or says it asks for nothing ("not asking for a job, just catching up"): no ask of its own
 _NOT_AN_ASK = re.compile(
     r"(?i)\b(?:happy|glad|able|willing|love|more than happy) to refer (?:you|u)\b|"
-    r"\b(?:thanks?|thank you|many thanks|grateful|cảm ơn(?: anh| chị| em)?)\s+(?:so much\s+|again\s+|a lot\s+)?(?:for\s+(?:the\s+)?|đã\s+)(?:referr|refer)"
+    r"\b(?:thanks?|thank you|many thanks|grateful|cảm ơn(?: anh| chị| em)?)\s+(?:so much\s+|again\s+|a lot\s+)?(?:for\s+(?:the\s+)?|đã\s+)(?:referr|refer)|"
+    r"\b(?:want|like)\s+me\s+to\s+(?:refer|recommend|put\s+(?:you|u|your\s+name)|pass\s+(?:on\s+)?your|mention\s+(?:you|u)|"
+    r"put\s+in\s+a\s+(?:good\s+)?word|talk\s+to\s+(?:her|him|them)\s+about\s+(?:you|u))\b|"
+    r"\b(?:shall|should|can|could)\s+i\s+(?:refer\s+(?:you|u)|recommend\s+(?:you|u)|put\s+(?:you|u|your\s+name)\s+forward|pass\s+(?:on\s+)?your)\b|"
+    r"\bi(?:['’]ll|\s+will|\s+can|\s+could)\s+(?:happily\s+|gladly\s+)?(?:refer|recommend)\s+(?:you|u)\b|"
+    r"\b(?:tu\s+veux\s+que\s+je|quieres\s+que\s+(?:te|le)|willst\s+du,?\s+dass\s+ich)\b|"
+    r"\b(?:i['’]?m|im|i\s+am)\s+not\s+(?:asking|after|looking\s+for)\s+(?:you\s+)?(?:for\s+)?(?:a\s+|any\s+)?(?:job|referral|work|favou?r|anything)\b|"
+    r"\bnot\s+a\s+(?:job|referral)\s+(?:ask|request)\b|\bno\s+(?:ask|agenda)\s+(?:here|this\s+time)\b|"
+    r"唔係問你搵工|不是(?:要|找)你?(?:幫我)?找工作|不是找工作"
 )
 #: words of a job search: a draft without any of them, an ask cue or a target asks for nothing the rewriter could add
 _JOB_WORDS = re.compile(r"(?i)\b(?:hir(?:e|es|ed|ing|in)|jobs?|work|role|roles|positions?|openings?|vacanc(?:y|ies)|refer\w*|recommend\w*|intern\w*|apply\w*|applied|cv|resume|résumé|"
@@ -237,7 +246,7 @@ def compose(
         d = _draft(analysis, rc, purpose, chan, mutual, seed, bank)
         plans = (Plan.KEEP,) if ready and rel == rels[0] else _plans(d, rc, rel)
         for plan in plans:
-            edits = valid_edits(plan_edits(d, rel, plan))
+            edits = tidy_spacing(d.text, plan_edits(d, rel, plan))
             text = apply_edits(d.text, edits)
             suggestions = valid_edits(additions(d, [], rel, Plan.DIRECT)) if plan is Plan.KEEP else ()
             cands.append(Candidate(rel, plan, edits, text, purpose, chan, describe(edits, plan, purpose, bank),
@@ -304,7 +313,7 @@ def _repaired(critic: Critic, analysis: Analysis, c: Candidate, mutual: str | No
     second = valid_edits(e for e in plan_edits(d2, c.relationship, c.plan) if not (named.get(e.reason) and named[e.reason] in c.text))
     if not second:
         return c
-    edits = compose_edits(analysis.text, c.edits, second)
+    edits = tidy_spacing(analysis.text, compose_edits(analysis.text, c.edits, second))
     text = apply_edits(analysis.text, edits)
     try:
         check_text(text, max_chars=max(critic.max_chars, len(text)))

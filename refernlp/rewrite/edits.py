@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..results import Edit
 from .goals import looking_for, plain_goal  # noqa: F401  (looking_for re-exported)
+from .promise import reported_promise
 from .spot import command_words
 from .words import cap, case_like, decap, unshout
 
@@ -287,6 +288,11 @@ def fix_sentence(
             if not _protected(a, b, protect):
                 low[m.start() : m.end()] = unshout(m.group(0))
         text = text[:s] + "".join(low) + text[e:]
+    if any(m.name == "presumption" for m in marks):
+        # "I've told the recruiter you'll refer me": the mention and the request stay, the presumption goes
+        promise = reported_promise(text[s:e])
+        if promise and all(text[a:b] in promise for a, b in protect if s <= a and b <= e):
+            return promise, "politeness.presumption"
     reasons = {FIX_REASONS[m.name] for m in marks}
     reason = next(r for r in _REASON_ORDER if r in reasons)
     # the sentence's closing punctuation; searched in its last characters only (a regex search over a long

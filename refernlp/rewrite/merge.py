@@ -77,3 +77,49 @@ def compose_edits(text: str, first: Sequence[Edit], second: Sequence[Edit]) -> t
         changed = [f for f in firsts if f.before.strip()]
         out.append(Edit(lo, hi, text[lo:hi], after, (changed[0] if changed else seconds[0]).reason))
     return valid_edits(out)
+
+
+def tidy_spacing(text: str, edits: Sequence[Edit]) -> tuple[Edit, ...]:
+    """``edits`` with the spaces of their inserted text fitted to what ends up around it.
+
+    An insertion is written for the draft as it stands ("␣Happy to send my resume."
+    after a sentence); when the sentence before it is deleted, or another insertion
+    lands at the same offset, the result would read "…each other]␣␣Happy" or
+    "resume.No worries". Only spaces and tabs at the ends of ``after`` change: one
+    next to whitespace goes, and a sentence end meeting a word gets one.
+    """
+    out: list[Edit] = []
+    result = ""
+    at = 0
+
+    def joined(left: str, right: str) -> tuple[str, str]:
+        """``left`` (the last piece's text) and ``right`` fitted together."""
+        if not right:
+            return left, right
+        if (not left or left[-1].isspace()) and right[0] in " \t":
+            return left, right.lstrip(" \t")
+        if left and left[-1] in ".!?" and (right[0].isalnum() or right[0] == "["):
+            return left, " " + right
+        return left, right
+
+    for e in valid_edits(edits):
+        kept = text[at : e.start]
+        if kept and out and out[-1].after and out[-1].end == at:
+            last = out[-1]
+            if last.after[-1] in " \t" and kept[0].isspace():
+                fixed = last.after.rstrip(" \t")
+            elif last.after[-1] in ".!?" and kept[0].isalnum():
+                fixed = last.after + " "
+            else:
+                fixed = last.after
+            if fixed != last.after:
+                result = result[: len(result) - len(last.after)] + fixed
+                out[-1] = Edit(last.start, last.end, last.before, fixed, last.reason)
+        result += kept
+        after = joined(result, e.after)[1] if e.after else e.after
+        if not text[e.end :].strip(" \t") and after.endswith((" ", "\t")):
+            after = after.rstrip(" \t")
+        out.append(e if after == e.after else Edit(e.start, e.end, e.before, after, e.reason))
+        result += after
+        at = e.end
+    return tuple(out)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from ..components.base import Mark
+from .promise import reported_promise
 
 #: the strategies whose marks are hostile: a draft holding one is read as hostile for the ``context`` patterns
 HOSTILE = frozenset({"guilt", "demand", "presumption", "sarcasm", "swearing"})
@@ -101,6 +102,11 @@ def hostile_marks(text: str, sentences: Sequence[tuple[int, int]], marks: Sequen
     words = command_words()
     for s, e in sentences:
         piece = text[s:e].rstrip()
+        if reported_promise(piece) and not any(x < s + len(piece) and y > s for x, y in taken):
+            # "I've told the recruiter at Hays you'll vouch for me": one mark, rewritten whole (refernlp.rewrite.promise)
+            taken.append((s, s + len(piece)))
+            out.append(Mark(s, s + len(piece), "presumption", "strategy", "negative", piece))
+            continue
         for at in [0] + [b.end() for b in _CLAUSE_START.finditer(piece)]:
             m = next((m for m in (pat.match(piece, at) for pat in _lead_ins()) if m), None)
             verb = re.match(r"[a-z]+", piece[m.end() :].lower()) if m else None

@@ -336,11 +336,12 @@ def test_a_demand_with_a_gentle_equivalent_is_softened_not_cut(critic):
     assert "You may know of posts going across South Wales" in r.text
 
 
-def test_a_presumption_holding_the_target_becomes_a_plain_statement_of_the_goal(critic):
+def test_a_presumption_holding_the_target_becomes_a_mention_and_a_request(critic):
     draft = ("Hi Wojciech, I've already told the hiring manager at Allegro that you'll vouch for me for the Senior "
              "Category Manager role, so expect a call this week.")
     r = critic.rewrite(draft, relationship="strong")[0]
-    assert "vouch" not in r.text and "Allegro" in r.text and "Senior Category Manager" in r.text
+    assert "you'll vouch" not in r.text and "expect a call" not in r.text, r.text
+    assert "Allegro" in r.text and "Senior Category Manager" in r.text
     assert "politeness.presumption" not in {f.id for f in critic.critique(r.text, relationship="strong").findings}
 
 
@@ -437,3 +438,38 @@ def test_a_command_whose_verb_was_cut_is_not_turned_into_a_question(critic):
     text = critic.rewrite(draft, relationship="strong", n=1)[0].text
     assert "Could you applications" not in text and "do it already" not in text, text
     assert "Applications close Friday" in text, text
+
+
+def test_a_promise_made_for_the_contact_becomes_a_mention_and_a_request(critic):
+    draft = (
+        "Hi Dana, I've told the hiring manager at Rivian that you'll vouch for me for the Battery Test Engineer role, "
+        "so expect a call on Monday."
+    )
+    top = critic.rewrite(draft, relationship="strong", n=1)[0]
+    assert "I mentioned your name to the hiring manager at Rivian." in top.text, top.text
+    assert "Would you be willing to vouch for me for the Battery Test Engineer role?" in top.text, top.text
+    assert "expect a call" not in top.text and "you'll vouch" not in top.text
+    assert any(e.reason == "politeness.presumption" for e in top.edits)
+
+
+def test_reported_promise_leaves_other_sentences_alone():
+    from refernlp.rewrite.promise import reported_promise
+
+    assert reported_promise("I told my mum you'd be thrilled.") is None  # no help promised
+    assert reported_promise("Sam said you told the recruiter you'd refer me.") is None  # no report of the sender's
+    assert reported_promise("told my recruiter u'd refer me for whatever she finds") == (
+        "I mentioned your name to my recruiter. Would you be willing to refer me for whatever she finds?"
+    )
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Kofi! Heard the contract at Arup ended. Shall I pass your CV to our engineering lead at Atkins? We're short two site engineers.",
+        "Hola Marta, vi que buscas trabajo. ¿Quieres que te recomiende en Inditex? Tienen vacantes en logística.",
+    ],
+)
+def test_an_offer_or_a_note_that_asks_nothing_gains_no_ask(critic, draft):
+    top = critic.rewrite(draft, n=1)[0]
+    added = {"ask.unclear", "targeted.no_resume", "courtesy.no_easy_out", "relationship.ask_before_bond"}
+    assert not [e for e in top.edits if e.reason in added], top.text

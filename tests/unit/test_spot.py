@@ -55,10 +55,13 @@ def test_ordinary_sentences_are_not_marked(text):
 def test_lead_ins_are_cut_and_the_request_kept_as_a_command():
     text = "least u can do is refer me at Monzo"
     assert names(text) == [("demand", "least u can do is "), ("bare_imperative", "refer me at Monzo")]
+    # a promise made for the contact is one mark over the sentence, rewritten whole (refernlp.rewrite.promise)
     told = "told my recruiter u'd refer me for whatever she finds."
-    assert names(told)[0] == ("demand", "told my recruiter u'd ")
-    # an opening that names someone holds facts: it is not cut
-    assert names("Told Linda at the Jubilee you'd give her a ring about me.") == []
+    assert names(told) == [("presumption", told)]
+    linda = "Told Linda at the Jubilee you'd give her a ring about me."
+    assert names(linda) == [("presumption", linda)]
+    # one made to family is no hiring lead: the lead-in is cut and the request hedged
+    assert names("told my mum u'd refer me for whatever she finds.")[0] == ("demand", "told my mum u'd ")
     # no command after the opening: the guilt pattern instead
     assert names("The least you can do is reply.")[0][0] in {"guilt", "demand"}
 

@@ -1,0 +1,66 @@
+"""A promise made on the contact's behalf, rewritten as what it was meant to be: a request.
+
+"I've told the Emirates Group recruiter that you will recommend me for the Senior
+Accountant role" presumes a yes the contact never gave. Dropping the sentence
+loses who the sender has been talking to (often the company itself) and the
+request; keeping it keeps the presumption. :func:`reported_promise` keeps both
+halves in the sender's own words and drops only the presumption::
+
+    I mentioned your name to the Emirates Group recruiter. Would you be willing to
+    recommend me for the Senior Accountant role?
+
+The consequence the sender took for granted ("so expect a call this week", "so if
+anyone rings just say yes") goes with it. Only a sentence that *opens* with the
+report is rewritten; anything else is left to the clause-level fixes of
+:mod:`refernlp.rewrite.edits`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .words import decap
+
+_PROMISED = re.compile(
+    r"^(?P<voc>(?!(?:So|And|Also|Btw|Fyi|Ok|Okay|Well|Just|Anyway|Oh|Yes|Yeah)\b)[A-Z][\w'’-]+,\s+)?(?P<pre>(?:(?:just\s+)?a\s+heads[\s-]up|fyi|so|and|btw|also)[\s,:—–-]+)*"
+    r"(?:(?:i|ive|i['’]ve|i\s+have|i['’]d|i\s+had)\s+)?(?:already\s+|just\s+|also\s+)*(?:told|informed|promised)\s+"
+    r"(?P<who>[^.!?,;:\n]{1,60}?)\s+(?:that\s+)?"
+    r"(?:you|u|ya)\s*(?:['’]?d|would|['’]?ll|will|are\s+going\s+to|r\s+gonna|are\s+gonna|were\s+going\s+to)\s+"
+    r"(?P<vp>(?:be\s+)?[a-z][^\n]*?)\s*(?P<end>[.!?…]*)\s*$",
+    re.IGNORECASE,
+)
+#: what the sender took for granted after the report: it goes
+_CONSEQUENCE = re.compile(
+    r"(?:,\s*|\s+)(?:(?:and\s+)?so\s+|and\s+)(?:do\s+|just\s+)?(?=(?:expect|be\s+ready|pick\s+up|answer|if|when|make\s+sure|"
+    r"say\s+yes|don['’]?t)\b).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: the verbs of the promised help: the rest ("you'd be thrilled", "you'll love it") is no request
+_HELP = re.compile(
+    r"(?:be\s+(?:my|a)\s+(?:referral|reference|referee|referrer)|refer|recommend|vouch|put\s+(?:me|my\s+name)|"
+    r"put\s+in\s+a\s+(?:good\s+)?word|give\s+(?:me|her|him|them)\b|call|ring|speak|talk|back\s+me|support|forward|pass|"
+    r"send|email|write|sign)\b",
+    re.IGNORECASE,
+)
+
+
+#: people a promise was made to who hire nobody: "I told my mum you'd be my referee" stays for the clause-level fixes
+_FAMILY = re.compile(
+    r"(?i)^(?:my\s+|the\s+)?(?:mum|mom|mam|ma|dad|parents|family|wife|husband|partner|girlfriend|boyfriend|friends|mates|kids|"
+    r"everyone|everybody|people|whole\s+family)$"
+)
+
+
+def reported_promise(sentence: str) -> str | None:
+    """``sentence`` as a mention and a hedged request, or None when it does not open with a promise made for the
+    contact ("told X you'd refer me ...")."""
+    m = _PROMISED.match(sentence.strip())
+    if not m or not _HELP.match(m.group("vp")):
+        return None
+    who = m.group("who").strip()
+    vp = _CONSEQUENCE.sub("", m.group("vp")).strip(" ,;")
+    vp = re.sub(r"\s+(?:pls|please|plz|ok|okay|yeah|aye|mate|bro)$", "", vp, flags=re.IGNORECASE).strip(" ,")
+    if len(vp.split()) < 2 or _FAMILY.match(who) or re.search(r"\b(?:you|u)\s+(?:said|agreed|promised)\b", who, re.IGNORECASE):
+        return None
+    voc = m.group("voc") or ""  # "Tobias, I've told ...": the name stays in front
+    return f"{voc}I mentioned your name to {who}. Would you be willing to {decap(vp)}?"
