@@ -473,3 +473,16 @@ def test_an_offer_or_a_note_that_asks_nothing_gains_no_ask(critic, draft):
     top = critic.rewrite(draft, n=1)[0]
     added = {"ask.unclear", "targeted.no_resume", "courtesy.no_easy_out", "relationship.ask_before_bond"}
     assert not [e for e in top.edits if e.reason in added], top.text
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Forward anything VP-level my way by Monday. I've got two finals next week and I want options.",
+        "Marco, any leads in supply chain? Getting desperate here.",
+    ],
+)
+def test_an_ask_in_job_search_words_gets_the_referral_plan_not_only_a_polish(critic, draft):
+    top = critic.rewrite(draft, n=1)[0]
+    assert top.plan != "polish", (top.plan, top.text)
+    assert "No worries" in top.text or "no pressure" in top.text.lower(), top.text
