@@ -435,9 +435,12 @@ def sentence_edits(
                 out.append(edit(text, m.start, m.end, piece.strip()[0], "politeness.shouting"))
     for s, e in lay.sentences:
         fixed = fix_sentence(text, s, e, marks, protect, kinds)
-        if fixed is None or any(s <= x.start < e for x in out):
+        if fixed is None:
             continue
         new, reason = fixed
+        if any(s <= x.start < e for x in out):  # "!!" toned down inside a sentence that is fixed: done in its new text
+            out = [x for x in out if not s <= x.start < e]
+            new = re.sub(r"([!?])[!?]+", r"\1", new)
         if new == text[s:e]:
             continue
         if new:

@@ -222,6 +222,10 @@ def fixes(d: Draft) -> list[Edit]:
     return sentence_edits(d.text, d.lay, d.marks, d.protect, d.kinds)
 
 
+#: a sentence that states the role in so many words ("The role is ...", "Position: ...")
+_STATES_ROLE = re.compile(r"(?im)(?:^|[.!?]\s+)(?:the\s+(?:role|position|job|opening|vacancy|post)\s+(?:is|was|I['’]m\s+after)\b|(?:role|position|job\s+title)\s*:)")
+
+
 def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> list[Edit]:
     """What the draft lacks, inserted where a person would put it."""
     if d.purpose not in ASK_PURPOSES or (d.rtype == "none" and not d.values["intro"]):
@@ -233,6 +237,8 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
     out: list[Insert] = []
     asks = d.asks()
     ask = asks[0] if asks else None
+    if ask is None:  # a promise made for the contact, rewritten as a request (refernlp.rewrite.promise), is the ask
+        ask = next(((x.start, x.end) for x in edits if x.reason == "politeness.presumption" and "Would you be willing to" in x.after), None)
     body = d.lay.sentences
     first = body[0][0] if body else d.lay.body_start
     if relationship == "weak" and "relationship.ask_before_bond" in ids and plan in (Plan.SOFT, Plan.TWO_STEP):
@@ -251,6 +257,9 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
         out.append(_after(d, at, piece, "ask.unclear"))
         after_ask = at
     point = after_ask if after_ask is not None else d.lay.last_end
+    if d.rtype == "targeted" and _STATES_ROLE.search(d.text):
+        # "The role is L5 SDE in Seattle.": the sender named it where the slot reader did not look; no second "The role is"
+        ids = ids - {"transparency.no_role_or_job"}
     if d.rtype == "targeted":
         if {"transparency.no_company", "transparency.no_role_or_job"} <= ids:
             # one line for both: "The role is [role title] at [company] (...)."

@@ -22,7 +22,8 @@ import re
 from .words import decap
 
 _PROMISED = re.compile(
-    r"^(?P<voc>(?!(?:So|And|Also|Btw|Fyi|Ok|Okay|Well|Just|Anyway|Oh|Yes|Yeah)\b)[A-Z][\w'’-]+,\s+)?(?P<pre>(?:(?:just\s+)?a\s+heads[\s-]up|fyi|so|and|btw|also)[\s,:—–-]+)*"
+    r"^(?P<voc>(?!(?:So|And|Also|Btw|Fyi|Ok|Okay|Well|Just|Anyway|Oh|Yes|Yeah)\b)[A-Z][\w'’-]+,\s+)?"
+    r"(?P<pre>(?:(?:just\s+)?a\s+heads[\s-]up|(?:just\s+)?so\s+(?:you|u)\s+know|fyi|so|and|btw|also)[\s,:—–-]+)*"
     r"(?:(?:i|ive|i['’]ve|i\s+have|i['’]d|i\s+had)\s+)?(?:already\s+|just\s+|also\s+)*(?:told|informed|promised)\s+"
     r"(?P<who>[^.!?,;:\n]{1,60}?)\s+(?:that\s+)?"
     r"(?:you|u|ya)\s*(?:['’]?d|would|['’]?ll|will|are\s+going\s+to|r\s+gonna|are\s+gonna|were\s+going\s+to)\s+"
@@ -31,15 +32,21 @@ _PROMISED = re.compile(
 )
 #: what the sender took for granted after the report: it goes
 _CONSEQUENCE = re.compile(
-    r"(?:,\s*|\s+)(?:(?:and\s+)?so\s+|and\s+)(?:do\s+|just\s+)?(?=(?:expect|be\s+ready|pick\s+up|answer|if|when|make\s+sure|"
-    r"say\s+yes|don['’]?t)\b).*$",
+    r"(?:(?:,\s*|\s+)(?:(?:and\s+)?so\s+|and\s+)(?:do\s+|just\s+)?(?=(?:expect|be\s+ready|pick\s+up|answer|if|when|make\s+sure|"
+    r"say\s+yes|don['’]?t)\b)|,\s*(?:i\s+)?hope\s+(?:that['’]?s|thats|that\s+is|it['’]?s|you\s+don['’]?t)\b|,\s*(?:where|why|what|how)\b).*$",
     re.IGNORECASE | re.DOTALL,
 )
+#: "you'll be supporting my application": the request takes the plain verb
+_PROGRESSIVE = {
+    "supporting": "support", "referring": "refer", "recommending": "recommend", "vouching": "vouch", "backing": "back",
+    "putting": "put", "giving": "give", "sending": "send", "passing": "pass", "forwarding": "forward", "writing": "write",
+    "signing": "sign", "calling": "call", "emailing": "email", "speaking": "speak", "talking": "talk",
+}
 #: the verbs of the promised help: the rest ("you'd be thrilled", "you'll love it") is no request
 _HELP = re.compile(
     r"(?:be\s+(?:my|a)\s+(?:referral|reference|referee|referrer)|refer|recommend|vouch|put\s+(?:me|my\s+name)|"
-    r"put\s+in\s+a\s+(?:good\s+)?word|give\s+(?:me|her|him|them)\b|call|ring|speak|talk|back\s+me|support|forward|pass|"
-    r"send|email|write|sign)\b",
+    r"put\s+in\s+a\s+(?:good\s+)?word|give\s+(?:me|her|him|them)\b|(?:call|ring|speak\s+to|talk\s+to|email|write\s+to)\s+(?!me\b)|"
+    r"back\s+me|support|forward|pass|send|sign)\b",
     re.IGNORECASE,
 )
 
@@ -55,10 +62,11 @@ def reported_promise(sentence: str) -> str | None:
     """``sentence`` as a mention and a hedged request, or None when it does not open with a promise made for the
     contact ("told X you'd refer me ...")."""
     m = _PROMISED.match(sentence.strip())
-    if not m or not _HELP.match(m.group("vp")):
+    if not m or not _HELP.match(re.sub(r"(?i)^be\s+(\w+)ing\b", r"\1", m.group("vp"))):
         return None
     who = m.group("who").strip()
-    vp = _CONSEQUENCE.sub("", m.group("vp")).strip(" ,;")
+    vp = re.sub(r"(?i)^be\s+(\w+ing)\b", lambda g: _PROGRESSIVE.get(g.group(1).lower(), g.group(0)), m.group("vp"))
+    vp = _CONSEQUENCE.sub("", vp).strip(" ,;")
     vp = re.sub(r"\s+(?:pls|please|plz|ok|okay|yeah|aye|mate|bro)$", "", vp, flags=re.IGNORECASE).strip(" ,")
     if len(vp.split()) < 2 or _FAMILY.match(who) or re.search(r"\b(?:you|u)\s+(?:said|agreed|promised)\b", who, re.IGNORECASE):
         return None

@@ -486,3 +486,22 @@ def test_an_ask_in_job_search_words_gets_the_referral_plan_not_only_a_polish(cri
     top = critic.rewrite(draft, n=1)[0]
     assert top.plan != "polish", (top.plan, top.text)
     assert "No worries" in top.text or "no pressure" in top.text.lower(), top.text
+
+
+def test_a_promise_in_the_progressive_or_with_a_double_bang_is_rewritten_too(critic):
+    top = critic.rewrite(
+        "Morning! I've informed HR at Tesco that you will be supporting my application for the Store Manager job.", n=1
+    )[0]
+    assert "Would you be willing to support my application for the Store Manager job?" in top.text, top.text
+    # "!!" inside a sentence that is fixed: the fix is made (and the "!!" toned down in it), not only the "!!"
+    bang = critic.rewrite("FYI I already told the Deloitte people you'd put in a good word for me!! they'll email you Monday", n=1)[0]
+    assert "Would you be willing to put in a good word for me?" in bang.text and "!!" not in bang.text, bang.text
+    # no help promised ("call me back"): left to the other fixes, never "Would you be willing to call me back"
+    assert "willing to call me back" not in critic.rewrite("I told them you would call me back, where are you?", n=1)[0].text
+
+
+def test_a_role_stated_in_so_many_words_gets_no_role_placeholder(critic):
+    draft = ("Hey Jake, just so you know I told Amazon's recruiter that you'd be my reference, hope that's cool. The role "
+             "is L5 SDE in Seattle.")
+    for r in critic.rewrite(draft, n=3):
+        assert "[role title]" not in r.text, r.text
