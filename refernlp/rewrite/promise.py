@@ -22,7 +22,8 @@ import re
 from .words import decap
 
 _PROMISED = re.compile(
-    r"^(?P<voc>(?!(?:So|And|Also|Btw|Fyi|Ok|Okay|Well|Just|Anyway|Oh|Yes|Yeah)\b)[A-Z][\w'’-]+,\s+)?"
+    r"^(?P<voc>(?!(?:So|And|Also|Btw|Fyi|Ok|Okay|Well|Just|Anyway|Oh|Yes|Yeah)\b)[A-Z][\w'’-]+,\s+|"
+    r"(?i:sis|bro|bruv|bhai|yaar|mate|dude|man|babe|bestie|hun|fam|cuz|cousin|girl)\b,?\s+)?"
     r"(?P<pre>(?:(?:just\s+)?a\s+heads[\s-]up|(?:just\s+)?so\s+(?:you|u)\s+know|fyi|so|and|btw|also)[\s,:—–-]+)*"
     r"(?:(?:i|ive|i['’]ve|i\s+have|i['’]d|i\s+had)\s+)?(?:already\s+|just\s+|also\s+)*(?:told|informed|promised)\s+"
     r"(?P<who>[^.!?,;:\n]{1,60}?)\s+(?:that\s+)?"
@@ -67,7 +68,7 @@ def reported_promise(sentence: str) -> str | None:
     who = m.group("who").strip()
     vp = re.sub(r"(?i)^be\s+(\w+ing)\b", lambda g: _PROGRESSIVE.get(g.group(1).lower(), g.group(0)), m.group("vp"))
     vp = _CONSEQUENCE.sub("", vp).strip(" ,;")
-    vp = re.sub(r"\s+(?:pls|please|plz|ok|okay|yeah|aye|mate|bro)$", "", vp, flags=re.IGNORECASE).strip(" ,")
+    vp = re.sub(r"(?:\s+(?:pls|please|plz|ok|okay|yeah|aye|mate|bro|lol|lmao|haha+|tbh|fr))+$", "", vp, flags=re.IGNORECASE).strip(" ,")
     if len(vp.split()) < 2 or _FAMILY.match(who) or re.search(r"\b(?:you|u)\s+(?:said|agreed|promised)\b", who, re.IGNORECASE):
         return None
     voc = m.group("voc") or ""  # "Tobias, I've told ...": the name stays in front

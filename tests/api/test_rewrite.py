@@ -457,6 +457,9 @@ def test_reported_promise_leaves_other_sentences_alone():
 
     assert reported_promise("I told my mum you'd be thrilled.") is None  # no help promised
     assert reported_promise("Sam said you told the recruiter you'd refer me.") is None  # no report of the sender's
+    assert reported_promise("bro i told the careers lady at uni that u'd refer me for internships lol so don't leave me hanging") == (
+        "bro I mentioned your name to the careers lady at uni. Would you be willing to refer me for internships?"
+    )
     assert reported_promise("told my recruiter u'd refer me for whatever she finds") == (
         "I mentioned your name to my recruiter. Would you be willing to refer me for whatever she finds?"
     )

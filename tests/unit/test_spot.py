@@ -29,6 +29,8 @@ def names(text: str, impolite: bool = False) -> list[tuple[str, str]]:
         ("do it today or dont bother", "demand", "or dont bother"),
         ("This is not optional.", "demand", "This is not optional"),
         ("I have been waiting for your response for two weeks.", "guilt", "I have been waiting for your response for two weeks"),
+        ("Why haven't you sent it to Kasia yet??", "guilt", "Why haven't you sent it to Kasia yet"),
+        ("I only asked you to refer me, not lend me money.", "sarcasm", "I only asked you to refer me, not lend me money"),
     ],
 )
 def test_hostile_phrasings_are_marked(text, strategy, phrase):
@@ -62,8 +64,15 @@ def test_lead_ins_are_cut_and_the_request_kept_as_a_command():
     assert names(linda) == [("presumption", linda)]
     # one made to family is no hiring lead: the lead-in is cut and the request hedged
     assert names("told my mum u'd refer me for whatever she finds.")[0] == ("demand", "told my mum u'd ")
+    fair = "Now I think it is only fair that you forward my CV to the hiring lead."
+    assert names(fair) == [("demand", "Now I think it is only fair that you "), ("bare_imperative", "forward my CV to the hiring lead.")]
     # no command after the opening: the guilt pattern instead
     assert names("The least you can do is reply.")[0][0] in {"guilt", "demand"}
+
+
+def test_a_reminder_of_an_earlier_ask_is_guilt_only_in_a_hostile_draft():
+    assert names("I asked you on Monday whether the posting was still open.") == []
+    assert ("guilt", "I asked you on Monday") in names("I asked you on Monday.", impolite=True)
 
 
 def test_context_patterns_need_a_hostile_draft():
