@@ -79,7 +79,10 @@ def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
             cond = _INNER_CONDITION.search(lead)
             head = lead[: cond.start()].strip(" ,;") if cond else lead
             wanted = looking_for(lead[cond.end() - len(cond.group(0).lstrip(" ,;")) - 0 :] if cond else lead) if (cond or _CONDITION.match(lead)) else None
-            if not seen and head and len(head.split()) >= 2 and len(own_words(head)) >= 2 and not REFER.search(head) and not _CONDITION.match(head) and not _referral_at(d, a, a + len(head)):
+            # "Pwede po ba ako magpa-refer?": a referral word with a prefix of its own language; what comes before it is
+            # no sentence without it
+            glued = first > a and (d.text[first - 1].isalnum() or d.text[first - 1] == "-" or bool(re.match(r"[^\W\d_]+-", d.text[first:b])))
+            if not seen and head and not glued and len(head.split()) >= 2 and len(own_words(head)) >= 2 and not REFER.search(head) and not _CONDITION.match(head) and not _referral_at(d, a, a + len(head)):
                 before.append(head)
             if not seen and wanted and not _referral_at(d, a, a + len(lead)):
                 before.append(wanted)
@@ -175,16 +178,18 @@ def chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
     tail = "" if "the team" in about or rest else " " + d.pick("chat_tail" if d.rtype == "targeted" else "chat_tail_general")
     out = (lead + (". " if lead[-1].isalnum() or lead[-1] in ")\"'’”" else " ") + ask + tail) if lead else (ask + tail)
     out = out.replace("?. ", "? ")
+    after = ""  # what follows the referral words, as a sentence of its own ("I shall remain ever grateful 🙏 Debolina")
     if rest and out.endswith("?") and rest.split()[0].lower() in {"or", "and"}:
         out = out[:-1] + ", " + rest.rstrip(".!?…") + "?"  # "..., or simply let the PI know my application is in?"
     elif rest:
         rest = rest[0].upper() + rest[1:] if rest.split()[0].lower() in COMMON_START else rest
-        out += " " + rest + ("" if rest[-1] in ".!?…" else ".")
+        after = " " + rest + ("" if rest[-1] in ".!?…" else ".")
+        out += after
     facts = [w for w in re.findall(r"[\w'’&.-]+", here)[1:] if (w[:1].isupper() or any(c.isdigit() for c in w)) and w not in {"I", "I'm", "I’m"}]
     if any(w.strip(".") not in out for w in facts):  # the slot reader missed something: keep the sender's words for it
         m = re.search(r"(?i)\brefer(?:ring)?\s+me\s+(?:for|to|at)\s+([^,;:!?]+?)\s*(?:[,;:!?.]|$)", fixed)
         if m and not lead:
-            out = "I'm interested in " + m.group(1).rstrip(". ") + ". " + d.pick("chat", about="it")
+            out = "I'm interested in " + m.group(1).rstrip(". ") + ". " + d.pick("chat", about="it") + after
     if bare_greeting(d, s) and not out.startswith(("I ", "I'", "I’")):
         out = out[0].lower() + out[1:]
     return out

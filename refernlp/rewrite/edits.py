@@ -56,7 +56,7 @@ _SOFT_START = re.compile(r"^(?:(?:just|please|pls|plz|kindly|so|and|but|now|ok|o
 _SOFT_END = re.compile(r"(?:[\s,]+|^)(?:please|pls|plz|thx|k|ok)$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[\s.!?…]*[^\w\s\])”\"'’»›]*[\s.!?…]*$")
 _GREETING = re.compile(
-    r"\s*(?:(?i:hi+|hey+|hello|dear|hiya|heya|yo|good\s+(?:morning|afternoon|evening)|hola|bonjour|salut|ciao|hallo|ol[aá]|g'day|howdy|greetings)"
+    r"\s*(?:(?i:hi+|hey+|hello|dear|respected|hiya|heya|yo|good\s+(?:morning|afternoon|evening)|hola|bonjour|salut|ciao|hallo|ol[aá]|g'day|howdy|greetings)"
     r"(?:\s+(?i:mr|mrs|ms|dr|miss|prof)\.?)?(?:\s+[\w'’.-]+){0,3}?\s*[,!.:\-–—]+|(?i:hi+|hey+|hello)\b"
     r"|[A-Z][\w'’-]+\s*[,:—–-]+[ \t]*(?=\n))[ \t]*"
 )

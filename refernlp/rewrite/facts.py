@@ -182,6 +182,8 @@ def build_facts(analysis: Analysis, critique: Critique) -> Facts:
     # values are sliced from the draft as given (the pipeline saw a copy with markup blanked)
     job_ids = tuple(analysis.text[a:b] for a, b in spans["job_ids"])
     urls = tuple(analysis.text[a:b] for a, b in spans["urls"])
+    if company and urls and company not in re.sub("|".join(re.escape(u) for u in urls), " ", analysis.text):
+        company = None  # "sprout-solutions" from a link's path is no name the sender wrote: never repeated as one
     # a "name" that is a pronoun, holds a digit or names the sender ("it's Tom") is not someone to address;
     # each person is kept with the span the slot extractor found it at
     sender = analysis.slot("sender_name")

@@ -508,3 +508,16 @@ def test_a_role_stated_in_so_many_words_gets_no_role_placeholder(critic):
              "is L5 SDE in Seattle.")
     for r in critic.rewrite(draft, n=3):
         assert "[role title]" not in r.text, r.text
+
+
+def test_a_cold_chat_ask_keeps_the_greeting_drops_glued_fragments_and_names_no_company_from_a_link(critic):
+    polite = ("Respected Sir, kindly forgive this humble request from a stranger. If you would be so kind as to refer me "
+              "for the Graduate Trainee – Finance (Pune) role at Tata Steel, I shall be grateful.")
+    text = critic.rewrite(polite, relationship="second_degree", n=1)[0].text
+    assert text.startswith("Respected Sir,"), text
+    taglish = ("Hi Ms. Reyes! Sir Paolo from Zuitt said you're on the design team 😊 I applied here: "
+               "https://jobs.lever.co/acme-widgets/8f2c1d Pwede po ba ako magpa-refer? Salamat po!")
+    text = critic.rewrite(taglish, relationship="second_degree", n=1)[0].text
+    assert "Pwede po ba ako." not in text, text  # no head left of "magpa-refer"
+    assert "team at acme-widgets" not in text, text  # a link's path is no company the sender wrote
+    assert "https://jobs.lever.co/acme-widgets/8f2c1d" in text
