@@ -384,8 +384,8 @@ def _unbury(d: Draft, edits: list[Edit]) -> list[Edit]:
     if any(x.start < e and x.end > s and x not in inside for x in edits) or any(x.start <= at < x.end or x.start == at for x in edits):
         return edits
     moved = apply_edits(d.text[s:e], [Edit(x.start - s, x.end - s, x.before, x.after, x.reason) for x in inside]).strip()
-    if not moved:
-        return edits
+    if not moved or re.search(r"(?i)\b(?:for|about|into|to|at|with)\s+(?:it|that|them|there|this)\b", moved):
+        return edits  # "Would you be willing to refer me for it?" names its target only where it stands
     # it no longer follows what it answered: "So", "With all of that in mind," "Given all that," go
     moved = re.sub(BACK_REFERENCE, "", moved) or moved
     moved = moved[0].upper() + moved[1:] if moved.split()[0].lower() in COMMON_START or moved[0].islower() else moved

@@ -521,3 +521,21 @@ def test_a_cold_chat_ask_keeps_the_greeting_drops_glued_fragments_and_names_no_c
     assert "Pwede po ba ako." not in text, text  # no head left of "magpa-refer"
     assert "team at acme-widgets" not in text, text  # a link's path is no company the sender wrote
     assert "https://jobs.lever.co/acme-widgets/8f2c1d" in text
+
+
+def test_a_buried_ask_that_points_back_with_it_is_not_moved_away_from_what_it_points_at(critic):
+    draft = (
+        "Hey Sunil, hope the move to Leeds went well and the new flat is less damp than the last one. Things here have "
+        "been a bit mad since the plant closed in March and I've been doing agency shifts around Sheffield, mostly "
+        "nights, which the body does not love. The kids are fine and Meera started at the new school last week, she "
+        "already has a best friend and a nemesis. Mum sends her love and says you still owe her a visit. Dad's knee is "
+        "better after the op and he's back at the allotment every morning, growing far more courgettes than anyone could "
+        "eat. I finally finished the NEBOSH certificate I kept putting off, so that's one thing off the list, and I've "
+        "been refereeing the under-12s on Sundays again, which keeps me sane. I went to the open day at the Siemens depot "
+        "on Saturday and they had a maintenance planner post up. Any chance you could put me forward for it?"
+    )
+    assert "ask.buried" in {f.id for f in critic.critique(draft, relationship="strong").findings}
+    for r in critic.rewrite(draft, relationship="strong", n=3):
+        at = r.text.find("forward for it")
+        if at >= 0:
+            assert r.text.find("maintenance planner") < at, r.text
