@@ -42,7 +42,7 @@ _DEADLINE = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|noon)|this week)$",
     re.IGNORECASE,
 )
-_DEADLINE_TAIL = re.compile(r"[\s,]*(?:morning|afternoon|evening|night|at the latest|latest|pls|please|ideally|preferably|if possible)\b", re.IGNORECASE)
+_DEADLINE_TAIL = re.compile(r"(?:[\s,]*(?:morning|afternoon|evening|night|noon|midday|midnight|eod|cob|at the latest|latest|pls|please|ideally|preferably|if possible)\b)+", re.IGNORECASE)
 _DEADLINE_HEAD = re.compile(r"(?:,\s*|\s+)(?:ideally|preferably|hopefully|like|and|or)?\s*$", re.IGNORECASE)
 _CLAUSE = re.compile(
     # (?<!\s): a separator starts where its whitespace starts, never inside a whitespace run (which made

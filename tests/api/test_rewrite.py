@@ -539,3 +539,8 @@ def test_a_buried_ask_that_points_back_with_it_is_not_moved_away_from_what_it_po
         at = r.text.find("forward for it")
         if at >= 0:
             assert r.text.find("maintenance planner") < at, r.text
+
+
+def test_a_deadline_goes_with_the_time_of_day_after_it(critic):
+    text = critic.rewrite("Bestie. Need that referral into Scotiabank submitted by Friday noon. No pressure.", relationship="strong", n=1)[0].text
+    assert "noon" not in text and "Friday" not in text and "Scotiabank" in text, text
