@@ -164,7 +164,7 @@ _NOT_AN_ASK = re.compile(
 )
 #: words of a job search: a draft without any of them, an ask cue or a target asks for nothing the rewriter could add
 _JOB_WORDS = re.compile(r"(?i)\b(?:hir(?:e|es|ed|ing|in)|jobs?|work|role|roles|positions?|openings?|vacanc(?:y|ies)|refer\w*|recommend\w*|intern\w*|apply\w*|applied|cv|resume|résumé|"
-    r"opportunit\w*|leads?|gigs?|careers?|contacts|names|level|industry|sector|"
+    r"opportunit\w*|leads?|gigs?|careers?|contacts|names|level|industry|sector|refs?|references?|placements?|apprenticeships?|schemes?|"
     r"iş|trabajo|empleo|chamba|emploi|travail|boulot|trouve|recommand\w*|recomiend\w*|vaga|emprego|arbeit|stelle|lavoro|naukri|kazi|"
     r"trabalho|werk|baan|besorg|raus\s+aus)\b"
     r"|추천|일자리|工作|搵工|仕事|नौकरी"

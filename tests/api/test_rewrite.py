@@ -544,3 +544,8 @@ def test_a_buried_ask_that_points_back_with_it_is_not_moved_away_from_what_it_po
 def test_a_deadline_goes_with_the_time_of_day_after_it(critic):
     text = critic.rewrite("Bestie. Need that referral into Scotiabank submitted by Friday noon. No pressure.", relationship="strong", n=1)[0].text
     assert "noon" not in text and "Friday" not in text and "Scotiabank" in text, text
+
+
+def test_a_ref_is_a_referral_ask_the_rewriter_may_make_plain(critic):
+    top = critic.rewrite("yo. need a ref for the tesco warehouse thing. u said u would. dont flake", n=1)[0]
+    assert top.plan != "polish" and "flake" not in top.text and "u said u would" not in top.text, top.text

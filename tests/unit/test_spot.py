@@ -73,6 +73,10 @@ def test_lead_ins_are_cut_and_the_request_kept_as_a_command():
 def test_a_reminder_of_an_earlier_ask_is_guilt_only_in_a_hostile_draft():
     assert names("I asked you on Monday whether the posting was still open.") == []
     assert ("guilt", "I asked you on Monday") in names("I asked you on Monday.", impolite=True)
+    # "u said u would", "dont flake": banter among friends, hostile only in a hostile draft
+    assert names("Dinner at ours on Friday, don't flake. You said you would come.") == []
+    assert ("demand", "dont flake") in names("u said u would. dont flake", impolite=True)
+    assert ("guilt", "u said u would") in names("u said u would. dont flake", impolite=True)
 
 
 def test_context_patterns_need_a_hostile_draft():
