@@ -92,9 +92,11 @@ def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
             tail = re.sub(r"^[\W_]+", "", re.sub(r"(?i)^\s*(?:me\b|pls\b|please\b|plz\b)[\s,]*", "", tail)).strip(" ,;.!?")
             obj = re.match(r"(?i)(?:to|for|at|on|with|in)\s+", tail)
             tail = tail[obj.end() :] if obj else tail
+            # the cue may hold the preposition itself ("refer me for"): what follows is still its object
+            cue_obj = bool(ends) and bool(re.search(r"(?i)\b(?:to|for|at)\s*$", d.text[max(a, max(ends) - 6) : max(ends)]))
             if len(tail.split()) >= 2 and len(own_words(tail)) >= 2 and not _CONDITION.match(tail) and not _referral_at(d, b - len(tail), b):
                 # the object of "refer me for ..." says what the sender wants; anything else is kept as written
-                if obj and re.match(r"(?i)(?:the|a|an|any|this|that|your)\b", tail):
+                if (obj or cue_obj) and re.match(r"(?i)(?:the|a|an|any|this|that|your)\b", tail):
                     before.append("I'm interested in " + tail)
                 else:
                     after.append(tail)

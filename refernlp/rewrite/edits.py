@@ -56,7 +56,7 @@ _SOFT_START = re.compile(r"^(?:(?:just|please|pls|plz|kindly|so|and|but|now|ok|o
 _SOFT_END = re.compile(r"(?:[\s,]+|^)(?:please|pls|plz|thx|k|ok)$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[\s.!?…]*[^\w\s\])”\"'’»›]*[\s.!?…]*$")
 _GREETING = re.compile(
-    r"\s*(?:(?i:hi+|hey+|hello|dear|respected|hiya|heya|yo|good\s+(?:morning|afternoon|evening)|hola|bonjour|salut|ciao|hallo|ol[aá]|g'day|howdy|greetings)"
+    r"\s*(?:(?i:hi+|hey+|hello|dear|respected|ch[eè]re?|querid[oa]|estimad[oa]|liebe[r]?|car[oa]|prezad[oa]|hiya|heya|yo|good\s+(?:morning|afternoon|evening)|hola|bonjour|salut|ciao|hallo|ol[aá]|g'day|howdy|greetings)"
     r"(?:\s+(?i:mr|mrs|ms|dr|miss|prof)\.?)?(?:\s+[\w'’.-]+){0,3}?\s*[,!.:\-–—]+|(?i:hi+|hey+|hello)\b"
     r"|[A-Z][\w'’-]+\s*[,:—–-]+[ \t]*(?=\n))[ \t]*"
 )
@@ -67,7 +67,7 @@ _CLOSING = re.compile(
     re.IGNORECASE,
 )
 _INLINE_SIGN = re.compile(
-    r"(?:^|(?<=[.!?])\s+|\s+[-–—]\s*)((?:(?i:thanks|thank you|cheers|best|regards|thx|ty|many thanks|thanks so much|"
+    r"(?:^|(?<=[.!?])\s+|\s+[-–—]\s*)((?:(?i:thanks|thank you|merci(?: d['’]avance| beaucoup)?|gracias|danke|grazie|obrigad[oa]|cordialement|saludos|cheers|best|regards|thx|ty|many thanks|thanks so much|"
     r"best wishes|kind regards|warm regards|best regards|warmly|sincerely|respectfully|with thanks)"
     r"[\s,!.]*)?(?:[-–—]\s*)?[A-Z][\w'’-]{1,20}(?:\s+(?:de|da|di|du|van|von|der|den|la|le|bin|binti|al|el|[A-Z][\w'’-]{1,20})){0,3}\.?)\s*$"
 )
@@ -181,7 +181,10 @@ def _signoff_start(text: str) -> int:
 
 
 #: the first words of an inline sign-off ("Thanks, Ana", "Kind regards, Suresh")
-_SIGN_WORDS = frozenset("thanks thank cheers best regards thx ty many kind warm warmly sincerely respectfully with".split())
+_SIGN_WORDS = frozenset(
+    "thanks thank cheers best regards thx ty many kind warm warmly sincerely respectfully with merci gracias danke grazie "
+    "obrigado obrigada cordialement saludos".split()
+)
 
 
 # --- the sentence fixes ------------------------------------------------------------------------------

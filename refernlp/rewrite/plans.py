@@ -186,6 +186,13 @@ def place(d: Draft, edits: list[Edit], inserts: list[Insert]) -> list[Edit]:
             else:
                 out.append(edit(d.text, at, at, piece + " ", ins.reason))
             continue
+        line = d.text[d.text.rfind("\n", 0, at) + 1 : at]
+        close = d.text.find(")", at)
+        if line.count("(") > line.count(")") and close >= 0 and "\n" not in d.text[at:close]:
+            # "(réf. 2024-1187)": a sentence split inside brackets; the insert goes after them
+            at = close + 1
+            while at < len(d.text) and d.text[at] in ".!?…":
+                at += 1
         prev = last_text if at == last_at else apply_edits(d.text[:at], valid_edits(x for x in edits if x.end <= at)).rstrip()
         glue = ". " if prev and (prev[-1].isalnum() or prev[-1] in ")”\"'’]") and not prev.endswith("]") else " "
         if prev and prev[-1] == "]":

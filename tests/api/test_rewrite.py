@@ -549,3 +549,19 @@ def test_a_deadline_goes_with_the_time_of_day_after_it(critic):
 def test_a_ref_is_a_referral_ask_the_rewriter_may_make_plain(critic):
     top = critic.rewrite("yo. need a ref for the tesco warehouse thing. u said u would. dont flake", n=1)[0]
     assert top.plan != "polish" and "flake" not in top.text and "u said u would" not in top.text, top.text
+
+
+def test_an_insert_never_lands_inside_brackets_and_a_foreign_sign_off_stays_last(critic):
+    draft = ("Chère Sophie, j'espère que tu vas bien ! Je postule chez L'Oréal pour le poste de chef de produit junior "
+             "(réf. 2024-1187). Pourrais-tu me recommander ? Merci d'avance, Camille")
+    for r in critic.rewrite(draft, n=3):
+        assert "(réf. 2024-1187)" in r.text, r.text
+        assert r.text.startswith("Chère Sophie,") and r.text.rstrip().endswith("Merci d'avance, Camille"), r.text
+
+
+def test_a_cold_chat_ask_keeps_the_object_of_refer_me_for_as_a_sentence(critic):
+    draft = ("Hi Dr. Mensah, I'm a final-year pharmacy student at KNUST. Prof. Owusu said you lead the regulatory affairs "
+             "team at Ernest Chemists. Could you refer me for the graduate pharmacist opening? I have attached my CV.")
+    text = critic.rewrite(draft, relationship="second_degree", n=3)[0].text
+    assert "The graduate pharmacist opening." not in text, text
+    assert "graduate pharmacist" in text
