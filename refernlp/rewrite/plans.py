@@ -284,6 +284,9 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
     if "transparency.low" in ids and d.missing:
         if d.rtype == "targeted" and "goal_statement" in d.missing and d.values["company"]:
             out.append(_before_sentence(d, ask[0], d.pick("goal", company=d.values["company"]), "transparency.low") if ask else _after(d, point, d.pick("goal", company=d.values["company"]), "transparency.low"))
+        elif d.rtype == "targeted" and "goal_statement" in d.missing and d.values["urls"]:
+            # the draft is (mostly) a link: the company is in its path, never repeated as a name; the line points at it
+            out.append(_after(d, point, d.pick("goal_link"), "transparency.low"))
         elif d.rtype == "general" and {"level", "location"} & set(d.missing):
             out.append(_after(d, point, d.pick("no_level_location"), "transparency.low"))
     if "targeted.no_resume" in ids and d.channel != "linkedin_note":

@@ -565,3 +565,12 @@ def test_a_cold_chat_ask_keeps_the_object_of_refer_me_for_as_a_sentence(critic):
     text = critic.rewrite(draft, relationship="second_degree", n=3)[0].text
     assert "The graduate pharmacist opening." not in text, text
     assert "graduate pharmacist" in text
+
+
+def test_a_draft_that_is_only_a_link_gets_a_goal_line_pointing_at_it_not_a_company_from_its_path(critic):
+    draft = "https://jobs.lever.co/quantumleap-ai/7b1e2f90-4c3d-4e5f-8a9b-0c1d2e3f4a5b 🙏"
+    for r in critic.rewrite(draft, n=3):
+        assert "quantumleap-ai." not in r.text and "team at quantumleap" not in r.text, r.text
+        assert r.text.count("https://jobs.lever.co/quantumleap-ai/7b1e2f90-4c3d-4e5f-8a9b-0c1d2e3f4a5b") == 1
+    top = critic.rewrite(draft, n=1)[0]
+    assert "the role at this link" in top.text, top.text
