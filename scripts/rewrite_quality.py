@@ -30,8 +30,9 @@ words of three letters or more outside a stop list) found in the rewrite; its
 median is reported over all drafts of the split (referral or not). Notes whose
 gold purpose is not a referral ask (thanks, congratulations, catch-up, advice,
 informational, introduction...) are rewritten with the relationship inferred;
-``purpose_kept``: the rewrite is no referral ask (the critic reads its type as
-``none``) and adds no ask, resume offer or easy out. Speed: median wall time of
+``purpose_kept``: the critic reads the rewrite's request type as it reads the
+draft's (a note read as no ask stays no ask) and the rewrite adds no ask, resume
+offer, easy out or reconnecting line. Speed: median wall time of
 ``Critic.rewrite(text, n=3)`` per draft.
 
     python scripts/rewrite_quality.py                  # test split: report only, never tune on it
