@@ -63,10 +63,12 @@ def reported_promise(sentence: str) -> str | None:
     """``sentence`` as a mention and a hedged request, or None when it does not open with a promise made for the
     contact ("told X you'd refer me ...")."""
     m = _PROMISED.match(sentence.strip())
-    if not m or not _HELP.match(re.sub(r"(?i)^be\s+(\w+)ing\b", r"\1", m.group("vp"))):
+    if not m:
+        return None
+    vp = re.sub(r"(?i)^be\s+(\w+ing)\b", lambda g: _PROGRESSIVE.get(g.group(1).lower(), g.group(0)), m.group("vp"))
+    if not _HELP.match(vp):
         return None
     who = m.group("who").strip()
-    vp = re.sub(r"(?i)^be\s+(\w+ing)\b", lambda g: _PROGRESSIVE.get(g.group(1).lower(), g.group(0)), m.group("vp"))
     vp = _CONSEQUENCE.sub("", vp).strip(" ,;")
     vp = re.sub(r"(?:\s+(?:pls|please|plz|ok|okay|yeah|aye|mate|bro|lol|lmao|haha+|tbh|fr))+$", "", vp, flags=re.IGNORECASE).strip(" ,")
     if len(vp.split()) < 2 or _FAMILY.match(who) or re.search(r"\b(?:you|u)\s+(?:said|agreed|promised)\b", who, re.IGNORECASE):

@@ -460,6 +460,9 @@ def test_reported_promise_leaves_other_sentences_alone():
     assert reported_promise("bro i told the careers lady at uni that u'd refer me for internships lol so don't leave me hanging") == (
         "bro I mentioned your name to the careers lady at uni. Would you be willing to refer me for internships?"
     )
+    assert reported_promise("I've told the agency that you'll be referring me for the Ops Lead role.") == (
+        "I mentioned your name to the agency. Would you be willing to refer me for the Ops Lead role?"
+    )
     assert reported_promise("told my recruiter u'd refer me for whatever she finds") == (
         "I mentioned your name to my recruiter. Would you be willing to refer me for whatever she finds?"
     )
