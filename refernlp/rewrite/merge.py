@@ -92,15 +92,13 @@ def tidy_spacing(text: str, edits: Sequence[Edit]) -> tuple[Edit, ...]:
     result = ""
     at = 0
 
-    def joined(left: str, right: str) -> tuple[str, str]:
-        """``left`` (the last piece's text) and ``right`` fitted together."""
-        if not right:
-            return left, right
+    def fitted(left: str, right: str) -> str:
+        """``right`` (an insertion, not empty) fitted to ``left``, the text before it."""
         if (not left or left[-1].isspace()) and right[0] in " \t":
-            return left, right.lstrip(" \t")
+            return right.lstrip(" \t")
         if left and left[-1] in ".!?" and (right[0].isalnum() or right[0] == "["):
-            return left, " " + right
-        return left, right
+            return " " + right
+        return right
 
     for e in valid_edits(edits):
         kept = text[at : e.start]
@@ -116,7 +114,7 @@ def tidy_spacing(text: str, edits: Sequence[Edit]) -> tuple[Edit, ...]:
                 result = result[: len(result) - len(last.after)] + fixed
                 out[-1] = Edit(last.start, last.end, last.before, fixed, last.reason)
         result += kept
-        after = joined(result, e.after)[1] if e.after else e.after
+        after = fitted(result, e.after) if e.after else e.after
         if not text[e.end :].strip(" \t") and after.endswith((" ", "\t")):
             after = after.rstrip(" \t")
         out.append(e if after == e.after else Edit(e.start, e.end, e.before, after, e.reason))

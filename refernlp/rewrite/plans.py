@@ -34,6 +34,7 @@ from typing import Any, Mapping
 
 from ..results import Edit
 from .edits import FIX_REASONS, Layout, apply_edits, delete_sentence, edit, sentence_edits, valid_edits
+from .promise import ASK_OPENING
 from .realise import first_name, indefinite_article  # noqa: F401  (indefinite_article re-exported)
 
 _THANKS = re.compile(r"\s*(?:thanks|thank you|many thanks|cheers|thx|ty|appreciate)", re.IGNORECASE)
@@ -245,7 +246,7 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
     asks = d.asks()
     ask = asks[0] if asks else None
     if ask is None:  # a promise made for the contact, rewritten as a request (refernlp.rewrite.promise), is the ask
-        ask = next(((x.start, x.end) for x in edits if x.reason == "politeness.presumption" and "Would you be willing to" in x.after), None)
+        ask = next(((x.start, x.end) for x in edits if x.reason == "politeness.presumption" and ASK_OPENING in x.after), None)
     body = d.lay.sentences
     first = body[0][0] if body else d.lay.body_start
     if relationship == "weak" and "relationship.ask_before_bond" in ids and plan in (Plan.SOFT, Plan.TWO_STEP):

@@ -21,6 +21,9 @@ import re
 
 from .words import decap
 
+#: how the rewritten request opens (:func:`refernlp.rewrite.plans.additions` reads such an edit as the draft's ask)
+ASK_OPENING = "Would you be willing to"
+
 _PROMISED = re.compile(
     r"^(?P<voc>(?!(?:So|And|Also|Btw|Fyi|Ok|Okay|Well|Just|Anyway|Oh|Yes|Yeah)\b)[A-Z][\w'’-]+,\s+|"
     r"(?i:sis|bro|bruv|bhai|yaar|mate|dude|man|babe|bestie|hun|fam|cuz|cousin|girl)\b,?\s+)?"
@@ -74,4 +77,4 @@ def reported_promise(sentence: str) -> str | None:
     if len(vp.split()) < 2 or _FAMILY.match(who) or re.search(r"\b(?:you|u)\s+(?:said|agreed|promised)\b", who, re.IGNORECASE):
         return None
     voc = m.group("voc") or ""  # "Tobias, I've told ...": the name stays in front
-    return f"{voc}I mentioned your name to {who}. Would you be willing to {decap(vp)}?"
+    return f"{voc}I mentioned your name to {who}. {ASK_OPENING} {decap(vp)}?"
