@@ -159,9 +159,10 @@ def chat_ask(d: Draft, sent: tuple[int, int], fixed: str) -> str:
     company = v["company"] if v["company"] and (v["company"] in here or d.rtype == "targeted") and v["company"] not in last_lead + rest else None
     if company and company.lower() in NOT_A_COMPANY:
         company = None  # the slot reader's "your group", "the team": no name to repeat
-    # the role named elsewhere in the draft goes into the chat ask (the reader looks for it beside the ask),
-    # unless the sentences just before the ask already name it
-    role = v["role"] if v["role"] and v["role"] in d.text and v["role"] not in d.text[max(0, s - 250) : s] + lead + rest else None
+    # the role named elsewhere in the draft goes into the chat ask, even when the sentence before names it too
+    # (the slot reader looks for it beside the ask: "... is hiring an engineering manager. Would you be open to a
+    # short chat about the engineering manager role at Linear?")
+    role = v["role"] if v["role"] and v["role"] in d.text and v["role"] not in lead + rest else None
     if role and v.get("role_at"):  # the draft's own noun after the title ("... Design Manager opportunity")
         noun = re.match(r"\s+(opportunit(?:y|ies)|positions?|roles?|jobs?|vacanc(?:y|ies)|openings?|posts?)\b", d.text[v["role_at"][1] :])
         role = role + " " + noun.group(1) if noun else role

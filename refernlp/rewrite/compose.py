@@ -24,7 +24,7 @@ from .edits import FIX_REASONS, apply_edits, layout, valid_edits
 from .facts import BAD_STRATEGIES, build_facts
 from .merge import compose_edits, tidy_spacing
 from .plans import ASK_PURPOSES, PLANS, Draft, Plan, additions, answered, plan_edits
-from .spot import hostile_marks, inner_commands
+from .spot import hostile_marks, inner_commands, recast_lead_ins
 from .words import placeholders
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutua
     marks = tuple(m for m in doc._.strategies if m.name in FIX_REASONS)
     lay = layout(doc)
     # what the strategy lexicon leaves: commands inside a sentence, hostile phrasings ("least u can do", "so? anything??")
+    marks = recast_lead_ins(text, lay.sentences, marks)
     marks += tuple(inner_commands(text, lay.sentences, marks))
     marks += tuple(hostile_marks(text, lay.sentences, marks, crit.politeness.label == "impolite"))
     named_mutual = mutual.strip() if mutual else facts.mutual
@@ -168,13 +169,29 @@ _JOB_WORDS = re.compile(r"(?i)\b(?:hir(?:e|es|ed|ing|in)|jobs?|work|role|roles|p
     r"iş|trabajo|empleo|chamba|emploi|travail|boulot|trouve|recommand\w*|recomiend\w*|vaga|emprego|arbeit|stelle|lavoro|naukri|kazi|"
     r"trabalho|werk|baan|besorg|raus\s+aus)\b"
     r"|추천|일자리|工作|搵工|仕事|नौकरी"
-    r"|(?i:\b(?:help\s+me\s+find|find\s+me|sort\s+me\s+out|plug\s+me\s+in|hook\s+\w+(?:\s+\w+)?\s+up|anything\s+going|opens?\s+up|get\s+me\s+out)\b)")
+    r"|(?i:\b(?:help\s+me\s+find|find\s+me|sort\s+me\s+out|plug\s+me\s+in|hook\s+\w+(?:\s+\w+)?\s+up|anything\s+going|opens?\s+up|get\s+me\s+out)\b)"
+    # hints: "if u hear anything let me know", "you know where I am", "if only I knew someone in HR"
+    r"|(?i:\b(?:(?:hear|see|spot|come\s+across)\s+(?:of\s+|about\s+)?(?:anything|something)|looking\s+for\s+something|look(?:ing)?\s+around|"
+    r"what['’]?s\s+out\s+there|(?:on|crossed?)\s+(?:your|ur)\s+radar|know\s+where\s+(?:i\s+am|to\s+find\s+me)|putting\s+it\s+out\s+there|"
+    r"(?:know|knew)\s+(?:someone|somebody|anyone|anybody|loads\s+of\s+people|so\s+many\s+people|lots\s+of\s+people|many\s+people)|"
+    r"ask(?:ing)?\s+around|unemploy\w*|notice\s+period|laid\s+off|made\s+redundant|send\s+it\s+my\s+way|think\s+of\s+me|remember\s+me)\b)")
+
+
+#: the sender announces a job they have taken ("I've just joined Zscaler as ...", "I'm starting at Arup")
+_ANNOUNCES = re.compile(
+    r"(?i)\b(?:i['’]ve|ive|i\s+have|i)\s+(?:just\s+|recently\s+|finally\s+|officially\s+)?(?:joined|started\s+(?:at|with|a\s+new|my\s+new)|"
+    r"accepted\s+(?:an?\s+|the\s+)?(?:offer|role|position|job)|signed\s+(?:an?\s+|the\s+)?offer)\b|"
+    r"\bi['’]?m\s+(?:joining|starting\s+(?:at|with))\b"
+)
 
 
 def asks_something(d: Draft) -> bool:
     """Whether the draft itself carries a referral ask the rewriter may make plain: ask cues, a target or job
-    words, and no offer of a referral or thanks for a past one. The classifier alone is not enough to add an ask."""
+    words, and no offer of a referral or thanks for a past one, nor (with no ask cue) news of a job taken. The
+    classifier alone is not enough to add an ask."""
     if _NOT_AN_ASK.search(d.text):
+        return False
+    if _ANNOUNCES.search(d.text) and not any(m.name in {"referral", "keep_in_mind", "introduction"} for m in d.cues):
         return False
     if any(m.name in {"referral", "keep_in_mind", "introduction", "advice", "resume", "goal_statement"} for m in d.cues):
         return True

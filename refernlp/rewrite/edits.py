@@ -257,6 +257,15 @@ _NOT_COMMAND = re.compile(
 _VOCATIVE = re.compile(r"(?i)(?:(?:hey|hi|yo|oi|ok|okay|dear)\s+)?(?!(?:i|we|you|u|they|he|she|it|so|and|but|also|just|now|pls|please|then|still)\b)[a-z][\w'’-]*")
 
 
+def _opens_command(text: str, cs: int, m: Any) -> bool:
+    """A demand opening its clause before a command verb ("NEED U TO refer me ...", "Jonno need u to send"): the
+    demand words are cut and the command hedged, not the clause dropped."""
+    head = text[cs : m.start].strip(" ,")
+    # ("Don't make me ask twice" is no request: only a demand ending in "to" hands on to one)
+    to = bool(re.search(r"(?i)\bto\s*$", text[m.start : m.end]))
+    return to and (not head or bool(_VOCATIVE.fullmatch(head))) and _first_word(text[m.end : m.end + 40]) in command_words()
+
+
 def _hedge(piece: str) -> str:
     """A bare command as a hedged question from its own words: "Refer me for X" -> "Would you be willing to refer me for X"."""
     core = _SOFT_END.sub("", _SOFT_START.sub("", piece.strip())).strip(" ,")
@@ -322,7 +331,9 @@ def fix_sentence(
         # (a mark covering the whole clause is no tail: "told the lady at asda ur my referral")
         tail_only = all(not re.sub(r"[\W_]+", "", text[m.end : ce]) and re.sub(r"[\W_]+", "", text[cs : m.start]) for m in soft_marks)
         # (a demand opening a command is cut and the command hedged: "told my recruiter u'd refer me for ...")
-        command = any(m.name == "bare_imperative" and cs <= m.start < ce for m in here)
+        command = any(m.name == "bare_imperative" and cs <= m.start < ce for m in here) or any(
+            m.name == "demand" and _opens_command(text, cs, m) for m in here
+        )
         if drop_marks and not _protected(cs, ce, protect) and ((soft_marks and not tail_only) or (not soft_marks and not facts and not command)):
             pieces.append(("", False, False, text[sep:cs]))
             continue

@@ -252,6 +252,13 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
     if relationship == "weak" and "relationship.ask_before_bond" in ids and plan in (Plan.SOFT, Plan.TWO_STEP):
         out.append(_before_sentence(d, first, d.pick("bond_short" if d.short else "bond"), "relationship.ask_before_bond"))
     after_ask = ask[1] if ask else None
+    # every ask sentence was dropped as a demand ("Please just do it."): the request is made again, plainly
+    gone = [(x.start, x.end) for x in edits if x.end > x.start and not x.after.strip()]
+    dropped = all(any(a0 <= a and b <= b0 for a0, b0 in gone) for a, b in asks) if asks else any(
+        m.name == "bare_imperative" and a0 <= m.start < b0 for m in d.marks for a0, b0 in gone
+    )
+    if dropped and d.rtype != "none":
+        ask, ids = None, ids | {"ask.unclear"}
     if "ask.unclear" in ids and ask is None:
         # after the sentence naming the target, or at the end of the body
         spans = [x for x in (d.values.get("company_at"), d.values.get("role_at")) if x]
@@ -340,7 +347,9 @@ def plan_edits(d: Draft, relationship: str, plan: Plan) -> list[Edit]:
         adds = [a for a in adds if a.reason != "targeted.no_resume"]
     edits = edits + adds
     if "ask.buried" in d.finding_ids and plan is not Plan.TWO_STEP:
-        edits = _unbury(d, edits)
+        from .unbury import unbury  # (unbury.py builds on this module's Draft)
+
+        edits = unbury(d, edits)
     if plan is Plan.INTRO and d.values["mutual"] and not d.values["intro"]:
         edits = _wrap_intro(d, edits)
     elif plan is Plan.TWO_STEP:
@@ -376,32 +385,6 @@ BACK_REFERENCE = re.compile(
     r"(?i)^(?:(?:but|and|so|anyway|now(?!\s+that)|therefore|hence|that said|having said that)\b[\s,]*)+"
     r"|^(?:with|given|after|in light of|bearing)\s+(?:all\s+)?(?:of\s+)?(?:that|this|the above|everything above)(?:\s+in\s+mind)?\s*[,.]\s*"
 )
-
-
-def _unbury(d: Draft, edits: list[Edit]) -> list[Edit]:
-    """The first ask (as edited, with what was inserted after it) moved up to follow the second body sentence."""
-    asks = d.asks()
-    body = d.lay.sentences
-    if not asks or len(body) < 4:
-        return edits
-    s, e = asks[0]
-    k = body.index((s, e)) if (s, e) in body else -1
-    # after the second sentence of some substance (a greeting line or "Greetings!" does not count)
-    full = [i for i, (a, b) in enumerate(body) if len(d.text[a:b].split()) >= 6]
-    if len(full) < 2 or k <= full[1] + 1:
-        return edits
-    at = body[full[1]][1]
-    inside = [x for x in edits if s <= x.start and x.end <= e]
-    if any(x.start < e and x.end > s and x not in inside for x in edits) or any(x.start <= at < x.end or x.start == at for x in edits):
-        return edits
-    moved = apply_edits(d.text[s:e], [Edit(x.start - s, x.end - s, x.before, x.after, x.reason) for x in inside]).strip()
-    if not moved or re.search(r"(?i)\b(?:for|about|into|to|at|with)\s+(?:it|that|them|there|this)\b", moved):
-        return edits  # "Would you be willing to refer me for it?" names its target only where it stands
-    # it no longer follows what it answered: "So", "With all of that in mind," "Given all that," go
-    moved = re.sub(BACK_REFERENCE, "", moved) or moved
-    moved = moved[0].upper() + moved[1:] if moved.split()[0].lower() in COMMON_START or moved[0].islower() else moved
-    rest = [x for x in edits if x not in inside]
-    return [*rest, delete_sentence(d.text, d.lay, s, e, "ask.buried"), edit(d.text, at, at, " " + moved, "ask.buried")]
 
 
 def _wrap_intro(d: Draft, edits: list[Edit]) -> list[Edit]:

@@ -76,6 +76,30 @@ def inner_commands(text: str, sentences: Sequence[tuple[int, int]], marks: Seque
     return out
 
 
+def recast_lead_ins(text: str, sentences: Sequence[tuple[int, int]], marks: Sequence[Any]) -> tuple[Any, ...]:
+    """``marks`` with a lexicon guilt mark that only opens a request ("The least you can do is put my name in for
+    ...") recast as a demand over the opening and a command over the rest, so the request is hedged, not dropped.
+
+    Only at a sentence start, when the opening names nobody and is followed by a command verb; other marks
+    are returned unchanged.
+    """
+    words = command_words()
+    out = list(marks)
+    for s, e in sentences:
+        piece = text[s:e].rstrip()
+        m = next((m for m in (pat.match(piece) for pat in _lead_ins()) if m), None)
+        verb = re.match(r"[a-z]+", piece[m.end() :].lower()) if m else None
+        if not (m and verb and verb.group(0) in words) or re.search(r"[A-Z0-9]", re.sub(r"^\W*\w+|\bI\b", "", m.group(0))):
+            continue
+        a, b, end = s, s + m.end(), s + len(piece)
+        inside = [x for x in out if x.start < end and x.end > a]
+        if not inside or any(x.name != "guilt" or x.start < a or x.end > b for x in inside):
+            continue  # nothing of the lexicon's here (hostile_marks handles it), or more than the opening is marked
+        out = [x for x in out if x not in inside]
+        out += [Mark(a, b, "demand", "strategy", "negative", text[a:b]), Mark(b, end, "bare_imperative", "strategy", "negative", text[b:end])]
+    return tuple(out)
+
+
 def hostile_marks(text: str, sentences: Sequence[tuple[int, int]], marks: Sequence[Any], impolite: bool) -> list[Mark]:
     """Marks for the hostile phrasings of ``hostile.json`` in the draft's sentences, none overlapping ``marks``.
 

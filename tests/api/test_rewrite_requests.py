@@ -1,0 +1,88 @@
+"""Rewrites that keep the sender's request: recast openings, hints made plain, moved asks that name their target."""
+
+from __future__ import annotations
+
+import pytest
+
+from refernlp.rewrite.spot import recast_lead_ins
+
+
+def test_the_least_you_can_do_opening_goes_and_the_request_after_it_is_hedged(critic):
+    draft = ("I covered your shifts for THREE weeks when your dad was sick. The least you can do is put my name in for "
+             "the apron lead job at Heathrow. Don't make me ask twice.")
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    assert "least you can do" not in text.lower() and "ask twice" not in text, text
+    # the sender's own request, as a question, with its facts; not a statement of interest in its place
+    assert "put my name in for the apron lead job at Heathrow?" in text, text
+
+
+def test_recast_lead_ins_leaves_a_lead_in_naming_someone_alone():
+    from refernlp.components.base import Mark
+
+    text = "Told Linda at the Jubilee you'd give her a ring about me."
+    marks = (Mark(0, 4, "guilt", "strategy", "negative", "Told"),)
+    assert recast_lead_ins(text, [(0, len(text))], marks) == marks
+
+
+def test_a_shouted_demand_before_the_request_keeps_the_request(critic):
+    draft = "NEED U TO REFER ME FOR THE NORDSTROM STOCK ASSOCIATE THING BY TMRW. link in email. pls"
+    text = critic.rewrite(draft, n=1)[0].text
+    assert "refer me for the nordstrom stock associate thing?" in text.lower(), text
+    assert "TMRW" not in text and "tmrw" not in text.lower().split("?")[0], text
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Hi Declan, things are fairly quiet on our site, to put it mildly, and I've started to look around a bit. You'd "
+        "know better than anyone what's out there at the moment, so if anything crossed your radar that you think I "
+        "might suit, you know where I am.",
+        "notice period ends on the 30th. just putting it out there that I'd make an excellent PM on anyone's payments team 😇",
+    ],
+)
+def test_a_hinted_referral_ask_is_made_plain(critic, draft):
+    top = critic.rewrite(draft, n=1)[0]
+    assert top.plan != "polish", top.text
+    assert any(e.reason == "ask.unclear" for e in top.edits), top.text
+    assert "ask.unclear" not in {f.id for f in critic.critique(top.text, relationship=top.relationship).findings}, top.text
+
+
+def test_news_of_a_job_taken_gains_no_ask(critic):
+    draft = ("Hi Elena — wanted to share a quick update since we worked together briefly on the Cisco partner summit a "
+             "few years ago: I've just joined Zscaler as Senior Partner Marketing Manager for EMEA. If you're ever "
+             "working on joint programs in the security space, I'd love to reconnect. All the best, Tobias")
+    for r in critic.rewrite(draft, n=3):
+        assert "refer me" not in r.text and "resume" not in r.text, r.text
+
+
+def test_a_moved_ask_that_pointed_back_names_the_role_it_pointed_at(critic):
+    draft = (
+        "Subject: Hello after all this time!\n\nDear Marguerite,\n\nI hope you and Philippe are both keeping well. I was "
+        "clearing out a drawer last week and found the card you gave me when I left the Novotel, the one with the little "
+        "drawing of the linen cupboard, and it made me laugh and then made me realise it's been almost eight years. Where "
+        "does the time go?\n\nA lot has happened. After the Novotel I did three years cleaning at the university halls, "
+        "which I actually loved. Then my husband's job moved us to Reading, and I started my own little domestic cleaning "
+        "round. It went well at first, I had eleven regular clients at one point. But since the cost of living went up, "
+        "half of them cut back to fortnightly or stopped altogether, and honestly with petrol and products I'm barely "
+        "breaking even some weeks. My back isn't what it was either.\n\nMy daughter keeps telling me to get something "
+        "with a proper contract and sick pay, and I think she's right. I saw that Sodexo has an opening for a cleaning "
+        "supervisor on the hospital contract at the Royal Berkshire. I noticed on LinkedIn that you're an account "
+        "manager with Sodexo now – congratulations, you always deserved it. I feel a bit cheeky asking after so long, "
+        "but would you consider referring me for it?\n\nWith love,\nGrace"
+    )
+    assert "ask.buried" in {f.id for f in critic.critique(draft, relationship="weak").findings}
+    top = critic.rewrite(draft, relationship="weak", n=1)[0]
+    assert any(e.reason == "ask.buried" for e in top.edits), top.text
+    at = top.text.find("would you consider referring me for")
+    assert 0 <= at < len(top.text) // 3, top.text
+    assert top.text[at:].startswith("would you consider referring me for the cleaning supervisor role"), top.text
+    # it follows the paragraph it was put in, not the middle of a thought ("... eight years. [ask] Where does ...")
+    assert top.text.index("Where does the time go?") < at, top.text
+
+
+def test_a_chat_ask_to_a_stranger_names_the_role_posted_in_the_sentence_before(critic):
+    draft = ("Mr. Patel - 30 years running stamping lines in Vandalia. Saw Fuyao posted a Production Supervisor opening. "
+             "Would appreciate a referral if you think I fit. - Dennis Hollenbeck")
+    top = critic.rewrite(draft, relationship="second_degree", n=1)[0]
+    assert "short chat about the Production Supervisor" in top.text and "at Fuyao?" in top.text, top.text
+    assert "referral" not in top.text, top.text
