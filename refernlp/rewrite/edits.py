@@ -35,11 +35,11 @@ FIX_REASONS = {
 _DROP = frozenset({"demand", "guilt", "presumption", "sarcasm", "grovelling"})
 _REASON_ORDER = ("politeness.swearing", "politeness.guilt", "politeness.presumption", "politeness.sarcasm",
                  "politeness.demand", "politeness.command", "politeness.shouting", "politeness.grovelling")
-#: a deadline or urgency word that can go on its own, leaving the clause
+#: a deadline or urgency word (or an ultimatum's "or not?") that can go on its own, leaving the clause
 _DEADLINE = re.compile(
     r"^(?:asap|a\.s\.a\.p\.?|urgently|urgent|immediately|right away|right now|now|today|tonight|tomorrow|"
     r"(?:by|before)\s+(?:tomorrow|tonight|today|eod|cob|end of (?:the )?(?:day|week)|this week|next week|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|noon)|this week)$",
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|noon)|this week|or not)$",
     re.IGNORECASE,
 )
 _DEADLINE_TAIL = re.compile(r"(?:[\s,]*(?:morning|afternoon|evening|night|noon|midday|midnight|eod|cob|at the latest|latest|pls|please|ideally|preferably|if possible)\b)+", re.IGNORECASE)
@@ -416,7 +416,7 @@ def fix_sentence(
     if text[max(0, s - 4) : s].rstrip(" ").endswith(",") and out.startswith(("Could you ", "Would you ")):
         out = out[0].lower() + out[1:]  # "Hi Sam, could you send me the link?": the greeting's comma goes on
     out = re.sub(r"(^|\s)i(?=\s|[’'](?:m|ve|d|ll)\b)", lambda m: m.group(1) + "I", out)
-    if mark_char == "." and re.match(r"(?i)(?:can|could|would|will)\s+(?:you|u)\b", out):
+    if mark_char == "." and re.match(r"(?i)(?:can|could|would|will|do|did|does|have|are)\s+(?:you|u)\b", out):
         mark_char = "?"  # "CAN YOU PLEASE REFER ME ... ACME." is a question once it is not shouted
     out += "?" if prev_q else mark_char
     return out, reason

@@ -86,3 +86,23 @@ def test_a_chat_ask_to_a_stranger_names_the_role_posted_in_the_sentence_before(c
     top = critic.rewrite(draft, relationship="second_degree", n=1)[0]
     assert "short chat about the Production Supervisor" in top.text and "at Fuyao?" in top.text, top.text
     assert "referral" not in top.text, top.text
+
+
+@pytest.mark.parametrize(
+    ("draft", "gone", "kept"),
+    [
+        ("Guess my message got lost. Again. Third time, Pete: we worked together at Oracle for four years. Can you refer "
+         "me to anything VP Sales level or not?", ["or not", "Guess my message", "Again."], ["Oracle", "VP Sales level?"]),
+        ("Subject: A matter of some importance\n\nBongani,\n\nI trained you from a first-year article clerk to a qualified "
+         "CA. I therefore expect that you will refer me should a controller position arise at your firm.\n\nH.J. Botha",
+         ["expect"], ["refer me should a controller position arise at your firm?"]),
+        ("I'm applying for the Assistant Head post at Kingsmead Academy. Could you refer me? I trust that won't be a problem.",
+         ["I trust"], ["Kingsmead Academy"]),
+    ],
+)
+def test_ultimatums_expectations_and_presumptions_go_and_the_request_stays(critic, draft, gone, kept):
+    text = critic.rewrite(draft, n=1)[0].text
+    for g in gone:
+        assert g not in text, text
+    for k in kept:
+        assert k in text, text
