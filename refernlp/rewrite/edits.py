@@ -257,6 +257,10 @@ _NOT_COMMAND = re.compile(
 _VOCATIVE = re.compile(r"(?i)(?:(?:hey|hi|yo|oi|ok|okay|dear)\s+)?(?!(?:i|we|you|u|they|he|she|it|so|and|but|also|just|now|pls|please|then|still)\b)[a-z][\w'’-]*")
 
 
+#: the separator of a clause that only follows from the one before ("..., so you could go to Cancún")
+_CONSEQUENCE = re.compile(r"(?i)\s*,?\s*(?:so|because|since)\s*")
+
+
 def _opens_command(text: str, cs: int, m: Any) -> bool:
     """A demand opening its clause before a command verb ("NEED U TO refer me ...", "Jonno need u to send"): the
     demand words are cut and the command hedged, not the clause dropped."""
@@ -315,9 +319,15 @@ def fix_sentence(
     terminal = text[body_end:e].strip()
     mark_char = "?" if "?" in terminal else ("!" if "!" in terminal else ".")
     pieces: list[tuple[str, bool, bool, str]] = []  # (text, kept, question, separator before)
+    dropped_soft = False  # the clause before went for its guilt, presumption or sarcasm
     for sep, cs, ce in clauses(text, s, body_end):
         here = _overlaps(cs, ce, marks)
         clause = text[cs:ce]
+        if dropped_soft and not here and _CONSEQUENCE.fullmatch(text[sep:cs]) and not _protected(cs, ce, protect) and "?" not in text[cs:e]:
+            # "I covered your interviews at Kavak so you could go to Cancún": what follows from the ledger goes with it
+            pieces.append(("", False, False, text[sep:cs]))
+            continue
+        dropped_soft = False
         question = False
         drop_marks = [m for m in here if m.name in _DROP and not (m.name == "demand" and (_DEADLINE.match(text[m.start : m.end].strip()) or _softens(text, m)))]
         # the clause goes unless it holds a fact of the draft (company, role, IDs, links) or a name or number; a
@@ -336,6 +346,7 @@ def fix_sentence(
         )
         if drop_marks and not _protected(cs, ce, protect) and ((soft_marks and not tail_only) or (not soft_marks and not facts and not command)):
             pieces.append(("", False, False, text[sep:cs]))
+            dropped_soft = bool(soft_marks)
             continue
         if soft_marks and not tail_only:
             plain = plain_goal(text, cs, ce, kinds or {})

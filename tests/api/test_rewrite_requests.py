@@ -106,3 +106,11 @@ def test_ultimatums_expectations_and_presumptions_go_and_the_request_stays(criti
         assert g not in text, text
     for k in kept:
         assert k in text, text
+
+
+def test_what_only_follows_from_a_dropped_favour_ledger_goes_with_it(critic):
+    draft = ("Hola Dani! I remember perfectly when I covered your interviews at Kavak in December 2021 so you could go to "
+             "Cancún. Could you refer me for the UX Researcher role at Netflix?")
+    text = critic.rewrite(draft, relationship="weak", n=1)[0].text
+    assert "Cancún" not in text and "covered your interviews" not in text, text
+    assert "UX Researcher role at Netflix?" in text, text
