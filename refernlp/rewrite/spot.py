@@ -32,6 +32,9 @@ _INNER_COMMAND = re.compile(r"(?:[,:]\s+|^[A-Z][a-z]+\s+)(?:just\s+)?([a-z]+)\s+
 #: where a lead-in may start inside a sentence: after a comma, colon or "and"
 _CLAUSE_START = re.compile(r"(?:[,:;]\s+|\s+and\s+)")
 _CONDITIONAL = re.compile(r"(?i)(?:if|when|whenever|once|should)\b")
+#: an ultimatum's "or not" is cut from a request ("Can you refer me to anything VP Sales level or not?") ...
+_OR_NOT = re.compile(r"(?i)\s*or\s+not")
+_REQUEST_START = re.compile(r"(?i)\W*(?:(?:so|and|but|ok|okay|well)[,\s]+)?(?:can|could|will|would)\s+(?:you|u|ya)\b")
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +120,8 @@ def hostile_marks(text: str, sentences: Sequence[tuple[int, int]], marks: Sequen
             for name, pat in pats:
                 for m in pat.finditer(piece):
                     a, b = s + m.start(), s + m.end()
+                    if name == "demand" and _OR_NOT.fullmatch(text[a:b]) and not _REQUEST_START.match(piece):
+                        a, b = s, s + len(piece)  # "did you refer me or not??" asks for nothing: it goes whole
                     if b > a and text[a:b].strip() and not any(x < b and y > a for x, y in taken):
                         taken.append((a, b))
                         out.append(Mark(a, b, name, "strategy", "negative", text[a:b]))

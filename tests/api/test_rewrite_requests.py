@@ -114,3 +114,9 @@ def test_what_only_follows_from_a_dropped_favour_ledger_goes_with_it(critic):
     text = critic.rewrite(draft, relationship="weak", n=1)[0].text
     assert "Cancún" not in text and "covered your interviews" not in text, text
     assert "UX Researcher role at Netflix?" in text, text
+
+
+def test_a_status_ultimatum_goes_whole_and_a_request_is_made_in_its_place(critic):
+    text = critic.rewrite("babe the Nedbank job. did you refer me or not?? it's been a WEEK", relationship="strong", n=1)[0].text
+    assert "or not" not in text and "did you refer me" not in text and "WEEK" not in text, text
+    assert "refer me" in text and "?" in text, text
