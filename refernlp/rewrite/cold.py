@@ -22,6 +22,7 @@ _LEAD_SPLIT = re.compile(
     re.IGNORECASE,
 )
 #: a clause that only sets up the ask after it ("If you hear of anything", "Should you learn of openings")
+_DANGLING = re.compile(r"(?i)\b(?:the|a|an|my|your|on|for|of|to|with|about|at|in|from)\s*$")
 _CONDITION = re.compile(r"(?i)^\s*(?:if|should|when|whenever|in case|as soon as|once|were you)\b")
 _SOFT_TAIL = re.compile(r"(?i)(?:[\s,]+(?:please|pls|plz|kindly|just|and|so))+\s*$")
 #: a condition inside the words before the ask ("..., if you hear of anything"): it goes with the ask
@@ -82,7 +83,8 @@ def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
             # "Pwede po ba ako magpa-refer?": a referral word with a prefix of its own language; what comes before it is
             # no sentence without it
             glued = first > a and (d.text[first - 1].isalnum() or d.text[first - 1] == "-" or bool(re.match(r"[^\W\d_]+-", d.text[first:b])))
-            if not seen and head and not glued and len(head.split()) >= 2 and len(own_words(head)) >= 2 and not REFER.search(head) and not _CONDITION.match(head) and not _referral_at(d, a, a + len(head)):
+            # (a head ending in an article or preposition is a fragment: "a yes or no on the [referral ...]")
+            if not seen and head and not glued and not _DANGLING.search(head) and len(head.split()) >= 2 and len(own_words(head)) >= 2 and not REFER.search(head) and not _CONDITION.match(head) and not _referral_at(d, a, a + len(head)):
                 before.append(head)
             if not seen and wanted and not _referral_at(d, a, a + len(lead)):
                 before.append(wanted)
@@ -98,7 +100,7 @@ def _without_referral(d: Draft, s: int, e: int) -> tuple[str, str]:
                 # the object of "refer me for ..." says what the sender wants; anything else is kept as written
                 if (obj or cue_obj) and re.match(r"(?i)(?:the|a|an|any|this|that|your)\b", tail):
                     before.append("I'm interested in " + tail)
-                else:
+                elif not re.match(r"(?i)(?:from|by|of)\b", tail):  # "(referrals) from people he vouches for" goes with them
                     after.append(tail)
             seen = True
             continue

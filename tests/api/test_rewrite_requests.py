@@ -120,3 +120,10 @@ def test_a_status_ultimatum_goes_whole_and_a_request_is_made_in_its_place(critic
     text = critic.rewrite("babe the Nedbank job. did you refer me or not?? it's been a WEEK", relationship="strong", n=1)[0].text
     assert "or not" not in text and "did you refer me" not in text and "WEEK" not in text, text
     assert "refer me" in text and "?" in text, text
+
+
+def test_a_cold_chat_ask_leaves_no_fragment_of_the_referral_clause(critic):
+    draft = ("hi, i wrote to you on the pw alumni list two weeks ago about the intel gdańsk sre role. i know you're busy. "
+             "everyone is. a yes or no on the referral would be nice.")
+    text = critic.rewrite(draft, relationship="second_degree", n=1)[0].text
+    assert "on the." not in text and "referral" not in text and "short chat" in text, text
