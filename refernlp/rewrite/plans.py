@@ -234,6 +234,13 @@ def fixes(d: Draft) -> list[Edit]:
 _STATES_ROLE = re.compile(r"(?im)(?:^|[.!?]\s+)(?:the\s+(?:role|position|job|opening|vacancy|post)\s+(?:is|was|I['’]m\s+after)\b|(?:role|position|job\s+title)\s*:)")
 
 
+#: a first sentence that already wishes the reader well ("I hope this email finds you well", "Hope all is good!")
+_WELL_WISH = re.compile(
+    r"(?i)\W*(?:i\s+)?(?:(?:really\s+)?hope|trust)\b[^.!?\n]{0,80}?\b(?:well|good|great|fine|health|spirits|thriving|ok|okay)\b"
+    r"|\W*how\s+(?:are\s+you|have\s+you\s+been|(?:is|are)\s+(?:things|life|everything))\b"
+)
+
+
 def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> list[Edit]:
     """What the draft lacks, inserted where a person would put it."""
     if d.purpose not in ASK_PURPOSES or (d.rtype == "none" and not d.values["intro"]):
@@ -250,7 +257,12 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
     body = d.lay.sentences
     first = body[0][0] if body else d.lay.body_start
     if relationship == "weak" and "relationship.ask_before_bond" in ids and plan in (Plan.SOFT, Plan.TWO_STEP):
-        out.append(_before_sentence(d, first, d.pick("bond_short" if d.short else "bond"), "relationship.ask_before_bond"))
+        bond = d.pick("bond_short" if d.short else "bond")
+        if body and _WELL_WISH.match(d.text, body[0][0], body[0][1]) and "[" in bond:
+            # "I hope this letter finds you well.": no second well-wish, the reconnecting line goes after it
+            out.append(_after(d, body[0][1], bond[bond.index("[") :], "relationship.ask_before_bond"))
+        else:
+            out.append(_before_sentence(d, first, bond, "relationship.ask_before_bond"))
     after_ask = ask[1] if ask else None
     # every ask sentence was dropped as a demand ("Please just do it."): the request is made again, plainly
     gone = [(x.start, x.end) for x in edits if x.end > x.start and not x.after.strip()]

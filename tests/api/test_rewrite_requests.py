@@ -127,3 +127,13 @@ def test_a_cold_chat_ask_leaves_no_fragment_of_the_referral_clause(critic):
              "everyone is. a yes or no on the referral would be nice.")
     text = critic.rewrite(draft, relationship="second_degree", n=1)[0].text
     assert "on the." not in text and "referral" not in text and "short chat" in text, text
+
+
+def test_a_humble_request_loses_only_its_grovelling_adverb_and_a_well_wish_is_not_doubled(critic):
+    draft = ("Dear Advocate Mokgoro,\n\nI hope this letter finds you well. You may recall that I served as a candidate "
+             "attorney in your chambers for a brief period in 2015.\n\nI humbly write to request that you consider me for "
+             "any vacancies in legal services within the provincial government. I have spent the intervening years in "
+             "litigation.\n\nYours faithfully,\nThandeka Nkosi")
+    text = critic.rewrite(draft, relationship="weak", n=1)[0].text
+    assert "humbly" not in text and "I write to request that you consider me for any vacancies in legal services" in text, text
+    assert "I hope you've been" not in text and text.count("I hope") == 1, text
