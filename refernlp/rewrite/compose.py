@@ -159,6 +159,14 @@ _NOT_AN_ASK = re.compile(
     r"\b(?:shall|should|can|could)\s+i\s+(?:refer\s+(?:you|u)|recommend\s+(?:you|u)|put\s+(?:you|u|your\s+name)\s+forward|pass\s+(?:on\s+)?your)\b|"
     r"\bi(?:['’]ll|\s+will|\s+can|\s+could)\s+(?:happily\s+|gladly\s+)?(?:refer|recommend)\s+(?:you|u)\b|"
     r"\b(?:tu\s+veux\s+que\s+je|quieres\s+que\s+(?:te|le)|willst\s+du,?\s+dass\s+ich)\b|"
+    # "I can submit a referral for you", "I'll put your name in", "if you want it, I'll ...", "saw this and thought of
+    # u", "you should def look at him": the sender offers help or recommends someone else
+    r"\bi(?:['’]ll|\s+will|\s+can|\s+could|['’]d\s+be\s+happy\s+to|\s+am\s+happy\s+to)\s+(?:happily\s+)?(?:submit|put\s+in|send|make)\s+(?:a\s+|the\s+)?referral\s+for\s+(?:you|u)\b|"
+    r"\bi(?:['’]ll|\s+will|\s+can|\s+could)\s+put\s+(?:your|ur)\s+name\s+(?:in|forward|down)\b|"
+    r"\bif\s+(?:you|u)\s+(?:want|wanna|['’]re\s+interested|are\s+interested|fancy)\b[^.!?]{0,40}?\bi(?:['’]ll|\s+will|\s+can|\s+could)\s+"
+    r"(?:refer|recommend|put\s+(?:you|u|your|ur)|pass\s+(?:on\s+)?(?:your|ur)|submit|forward\s+(?:your|ur))\b|"
+    r"\b(?:saw|seen|found|spotted)\s+this\s+and\s+thought\s+of\s+(?:you|u)\b|"
+    r"\b(?:you|u)\s+should\s+(?:def(?:initely)?\s+|really\s+|totally\s+)?(?:look\s+at|hire|talk\s+to|meet|interview)\s+(?:him|her|them)\b|"
     r"\b(?:i['’]?m|im|i\s+am)\s+not\s+(?:asking|after|looking\s+for)\s+(?:you\s+)?(?:for\s+)?(?:a\s+|any\s+)?(?:job|referral|work|favou?r|anything)\b|"
     r"\bnot\s+a\s+(?:job|referral)\s+(?:ask|request)\b|\bno\s+(?:ask|agenda)\s+(?:here|this\s+time)\b|"
     r"唔係問你搵工|不是(?:要|找)你?(?:幫我)?找工作|不是找工作"

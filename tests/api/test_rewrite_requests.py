@@ -137,3 +137,28 @@ def test_a_humble_request_loses_only_its_grovelling_adverb_and_a_well_wish_is_no
     text = critic.rewrite(draft, relationship="weak", n=1)[0].text
     assert "humbly" not in text and "I write to request that you consider me for any vacancies in legal services" in text, text
     assert "I hope you've been" not in text and text.count("I hope") == 1, text
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "ok hear me out. Etsy's hiring a copywriter on my team and you literally write product descriptions for fun. if "
+        "you want it, I'll put your name in — i'd get a bonus and you'd get to work with me again, win win 😌",
+        "yo saw this and thought of u right away — Hanson Electric hiring journeyman electrician, 4 10s, union scale. "
+        "link: hansonelectric.com/jobs",
+        "btw since lumina studios is looking for a motion designer — have you seen Kofi's reel? he was my classmate and "
+        "he's insanely good. you should def look at him.",
+        "Hi Bogdan, my team at Zendesk has two Support Engineer openings in Dublin. If you want, I can submit a referral "
+        "for you — just send me your latest CV. Best, Aoife",
+    ],
+)
+def test_an_offer_to_refer_the_reader_or_a_posting_shared_for_them_gains_no_ask(critic, draft):
+    for r in critic.rewrite(draft, n=3):
+        assert "refer me" not in r.text and "join the team" not in r.text and "my resume" not in r.text, r.text
+
+
+def test_a_referral_ask_that_offers_a_resume_if_wanted_keeps_its_plan(critic):
+    top = critic.rewrite("Refer me for the Data Analyst role at Acme. If you want, I can send my resume tonight.",
+                         relationship="strong", n=1)[0]
+    assert top.plan == "direct", top.plan
+    assert any(e.reason == "courtesy.no_easy_out" for e in top.edits), top.text  # the plan's additions, not a polish
