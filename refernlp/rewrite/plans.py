@@ -234,6 +234,8 @@ def fixes(d: Draft) -> list[Edit]:
 _STATES_ROLE = re.compile(r"(?im)(?:^|[.!?]\s+)(?:the\s+(?:role|position|job|opening|vacancy|post)\s+(?:is|was|I['’]m\s+after)\b|(?:role|position|job\s+title)\s*:)")
 
 
+#: an ask that answers the sentence before it ("If so, I'd love a referral", "If yes, could you ...")
+_ANSWERS_BEFORE = re.compile(r"(?i)\W*(?:and\s+|but\s+)?if\s+(?:so|yes|not|that['’]?s\s+(?:the\s+case|right|true)|they\s+are|it\s+is|you\s+are)\b")
 #: a first sentence that already wishes the reader well ("I hope this email finds you well", "Hope all is good!")
 _WELL_WISH = re.compile(
     r"(?i)\W*(?:i\s+)?(?:(?:really\s+)?hope|trust)\b[^.!?\n]{0,80}?\b(?:well|good|great|fine|health|spirits|thriving|ok|okay)\b"
@@ -303,7 +305,10 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
             out.append(_after(d, at, d.pick("no_role_field"), "transparency.vague_general"))
     if "transparency.low" in ids and d.missing:
         if d.rtype == "targeted" and "goal_statement" in d.missing and d.values["company"]:
-            out.append(_before_sentence(d, ask[0], d.pick("goal", company=d.values["company"]), "transparency.low") if ask else _after(d, point, d.pick("goal", company=d.values["company"]), "transparency.low"))
+            goal = d.pick("goal", company=d.values["company"])
+            # (an ask that answers the sentence before it, "If so I'd love a referral", keeps its place after it)
+            before_ask = ask and not _ANSWERS_BEFORE.match(d.text, ask[0], ask[1])
+            out.append(_before_sentence(d, ask[0], goal, "transparency.low") if before_ask else _after(d, point, goal, "transparency.low"))
         elif d.rtype == "targeted" and "goal_statement" in d.missing and d.values["urls"]:
             # the draft is (mostly) a link: the company is in its path, never repeated as a name; the line points at it
             out.append(_after(d, point, d.pick("goal_link"), "transparency.low"))

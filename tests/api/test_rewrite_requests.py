@@ -162,3 +162,9 @@ def test_a_referral_ask_that_offers_a_resume_if_wanted_keeps_its_plan(critic):
                          relationship="strong", n=1)[0]
     assert top.plan == "direct", top.plan
     assert any(e.reason == "courtesy.no_easy_out" for e in top.edits), top.text  # the plan's additions, not a polish
+
+
+def test_an_ask_that_answers_the_sentence_before_it_stays_right_after_it(critic):
+    text = critic.rewrite("Quick q — is Monzo hiring data engineers at the moment? If so I'd love a referral. Cheers, Tom",
+                          relationship="strong", n=1)[0].text
+    assert "? If so I'd love a referral." in text, text
