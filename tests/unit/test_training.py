@@ -75,11 +75,35 @@ def test_training_is_deterministic(small_jsonl, tmp_path):
     assert digests[0] == digests[1]
 
 
+#: the OpenBLAS kernels the shipped weights were computed with: lbfgs's sums (and so the last bits of the weights)
+#: depend on them, and OpenBLAS picks them by CPU at load time unless OPENBLAS_CORETYPE says
+SHIPPED_BLAS_CORE = "SkylakeX"
+
+
+def _has_avx512() -> bool:
+    try:
+        return " avx512f" in Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _has_avx512(), reason=f"the shipped weights were computed with OpenBLAS's {SHIPPED_BLAS_CORE} (AVX-512) kernels")
 def test_shipped_model_reproduces_exactly(tmp_path):
-    """Retraining request_type on data/train.jsonl gives the shipped weights byte for byte."""
+    """Retraining request_type on data/train.jsonl gives the shipped weights byte for byte, with the same BLAS kernels."""
+    import os
+    import subprocess
+    import sys
+
     shipped = json.loads((ROOT / "models" / "request_type" / "manifest.json").read_text())
-    train = load_examples(DATA / "train.jsonl")
-    train_tasks(["request_type"], train, [], tmp_path / "m", config=TrainingConfig(), seed=shipped["training"]["seed"], plot=False)
+    code = (
+        "import sys; from pathlib import Path; from refernlp.data import load_examples; "
+        "from refernlp.training import TrainingConfig, train_tasks; "
+        "train_tasks(['request_type'], load_examples(Path(sys.argv[1])), [], Path(sys.argv[2]), config=TrainingConfig(), "
+        "seed=int(sys.argv[3]), plot=False)"
+    )
+    env = {**os.environ, "OPENBLAS_CORETYPE": SHIPPED_BLAS_CORE}  # read when numpy loads OpenBLAS: a fresh process
+    subprocess.run([sys.executable, "-c", code, str(DATA / "train.jsonl"), str(tmp_path / "m"), str(shipped["training"]["seed"])],
+                   check=True, env=env, cwd=ROOT, timeout=600)
     got = hashlib.sha256((tmp_path / "m" / "request_type" / "weights.npz").read_bytes()).hexdigest()
     assert got == shipped["files"]["weights.npz"]["sha256"]
 
