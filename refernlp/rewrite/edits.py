@@ -158,8 +158,8 @@ _VOCATIVE = re.compile(r"(?i)(?:(?:hey|hi|yo|oi|ok|okay|dear)\s+)?(?!(?:i|we|you
 
 #: the separator of a clause that only follows from the one before ("..., so you could go to Cancún")
 #: a grovelling adverb before the sender's own verb ("I humbly write", "I most humbly request"): cut, the clause stays
-_HUMBLY = re.compile(r"(?i)\s*\b(?:most\s+|very\s+)?humbly$")
-_CONSEQUENCE = re.compile(r"(?i)\s*,?\s*(?:so|because|since)\s*")
+_HUMBLY = re.compile(r"(?i)\b(?:(?:most|very)\s+)?humbly$")
+_CONSEQUENCE = re.compile(r"(?i)\s*(?:,\s*)?(?:so|because|since)\s*")
 
 
 def _opens_command(text: str, cs: int, m: Any) -> bool:

@@ -33,7 +33,7 @@ _INNER_COMMAND = re.compile(r"(?:[,:]\s+|^[A-Z][a-z]+\s+)(?:just\s+)?([a-z]+)\s+
 _CLAUSE_START = re.compile(r"(?:[,:;]\s+|\s+and\s+)")
 _CONDITIONAL = re.compile(r"(?i)(?:if|when|whenever|once|should)\b")
 #: an ultimatum's "or not" is cut from a request ("Can you refer me to anything VP Sales level or not?") ...
-_OR_NOT = re.compile(r"(?i)\s*or\s+not")
+_OR_NOT = re.compile(r"(?i)\s*or\s+not")  # (fullmatch only)
 _REQUEST_START = re.compile(r"(?i)\W*(?:(?:so|and|but|ok|okay|well)[,\s]+)?(?:can|could|will|would)\s+(?:you|u|ya)\b")
 
 
