@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Mapping
 import numpy as np
 from spacy.tokens import Doc
 
-from ..features import feature_columns, named_features
 from .base import TokenTable
 from .patterns import is_job_url, url_company
+from .ranking import candidate_scores
 from .role_spans import RoleSpans
 
 if TYPE_CHECKING:
@@ -84,51 +84,6 @@ def url_mask(text: str, url_spans: list[tuple[int, int]]) -> np.ndarray:
     for s, e in url_spans:
         mask[s:e] = True
     return mask
-
-
-def candidate_scores(model: "LinearModel", cands: list[Candidate], n_bits: int) -> np.ndarray:
-    """The linear score of every candidate under a one-row ``model``, in one gather.
-
-    Draft-level ``shared`` features are scored once per distinct dict and added
-    (hashing is additive, so this equals scoring :meth:`Candidate.all_features`).
-    """
-    coef = model.coef[0]
-    shared_score: dict[int, float] = {}
-    for c in cands:
-        if id(c.shared) not in shared_score:
-            row = named_features(c.shared, n_bits)
-            idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
-            val = np.fromiter(row.values(), dtype=np.float64, count=len(row))
-            shared_score[id(c.shared)] = float(coef[idx].astype(np.float64) @ val) if len(idx) else 0.0
-    # every candidate's hashed row, laid end to end in two flat lists: one gather for all of them
-    names: list[str] = []
-    vals: list[float] = []
-    starts = []
-    for c in cands:
-        starts.append(len(names))
-        names.extend(c.features)
-        vals.extend(c.features.values())
-    cols = feature_columns(names, n_bits)
-    bounds = list(zip(starts, starts[1:] + [len(cols)]))
-    clash = any(len(set(cols[a:b])) != b - a for a, b in bounds)
-    if clash:
-        # two names of one row share a column (rare): named_features sums them into one entry
-        cols, vals, starts = [], [], []
-        for c in cands:
-            row = named_features(c.features, n_bits)
-            starts.append(len(cols))
-            cols.extend(row)
-            vals.extend(row.values())
-    val_arr = np.array(vals, dtype=np.float64)
-    if not clash:
-        val_arr += 0.0  # as named_features adds each value to 0.0 (the same IEEE addition, in bulk)
-    sums = np.zeros(len(cands))
-    if cols:
-        contrib = coef[np.array(cols, dtype=np.int64)].astype(np.float64) * val_arr
-        ends = starts[1:] + [len(cols)]
-        nonempty = [i for i, (a, b) in enumerate(zip(starts, ends)) if b > a]
-        sums[nonempty] = np.add.reduceat(contrib, [starts[i] for i in nonempty])
-    return sums + np.array([shared_score[id(c.shared)] for c in cands]) + float(model.intercept[0])
 
 
 class CandidateProposer:
