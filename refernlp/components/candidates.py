@@ -36,6 +36,10 @@ RUN_END_SKIP = CONNECTORS | {"-", "."}
 SENT_PAST = frozenset({"worked", "was", "were", "spent", "former", "formerly", "previously", "left", "graduated", "studied", "interned", "alumni", "alum", "alumnus"})
 SENT_CURRENT = frozenset({"currently", "now", "current"})
 SENT_TARGET = frozenset({"refer", "referral", "apply", "applying", "applied", "join", "joining", "opening", "role", "position", "vacancy", "hiring"})
+#: the company candidates' length and kind feature names, built once
+SIZE_KEYS = ["n:" + str(k) for k in range(7)]
+KIND_KEYS = {k: "kind:" + k for k in ("run", "partial", "with_poss", "lower", "bare_domain")}
+POSSESSIVES = frozenset({"'s", "’s"})
 BARE_DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|io|co|org|net|ai|app|de|uk|in|ca)")
 
 
@@ -146,17 +150,22 @@ class CandidateProposer:
 
     def _add_context(self, f: dict[str, float], tab: TokenTable, start: int, end: int, prefix: str, memo: dict) -> None:
         """``f.update(self._context(tab, start, end, prefix, memo))``, without the intermediate dict."""
-        left = memo.get(("left", start, prefix))
+        # memo: per span start, its two words before and then its position and cue words, and per
+        # span end its two words after, as feature dicts (keys: the token index, or with the prefix)
+        lkey = start if not prefix else ("left", start, prefix)
+        left = memo.get(lkey)
         if left is None:
-            left = memo[("left", start, prefix)] = self._context_left(tab, start, prefix)
-        right = memo.get(("right", end, prefix))
+            p1, p2, pos, wins = self._context_left(tab, start, prefix)
+            left = memo[lkey] = ({p1: 1.0, p2: 1.0}, dict.fromkeys((pos, *wins), 1.0))
+        rkey = -1 - end if not prefix else ("right", end, prefix)
+        right = memo.get(rkey)
         if right is None:
-            right = memo[("right", end, prefix)] = self._context_right(tab, end, prefix)
-        f[left[0]] = f[left[1]] = 1.0
-        f[right[0]] = f[right[1]] = 1.0
-        f[left[2]] = 1.0
-        for key in left[3]:
-            f[key] = 1.0
+            n1, n2 = self._context_right(tab, end, prefix)
+            right = memo[rkey] = {n1: 1.0, n2: 1.0}
+        # p1, p2, n1, n2, the position, the cue words: in this order
+        f.update(left[0])
+        f.update(right)
+        f.update(left[1])
 
     def _context_left(self, tab: TokenTable, start: int, prefix: str) -> tuple[str, str, str, tuple[str, ...]]:
         """The feature names that depend on a span's start: the two words before it, its position, cue words near it."""
@@ -248,8 +257,11 @@ class CandidateProposer:
         cands: list[Candidate] = []
         seen: set[tuple[int, int]] = set()
 
+        name_stop, role_heads, sent_start, is_space, length = self.name_stop, self.role_heads, tab.sent_start, tab.is_space, tab.length
+        add_context, context = self._add_context, d.context
+
         def add(s_tok: int, e_tok: int, kind: str, trim: bool = False) -> None:
-            start, end = idx[s_tok], tab.end_char(e_tok)
+            start, end = idx[s_tok], idx[e_tok - 1] + length[e_tok - 1]
             if trim:
                 while end > start and text[end - 1] == ".":
                     end -= 1
@@ -257,28 +269,29 @@ class CandidateProposer:
                 return
             s_text = text[start:end]
             s_low = s_text.lower()
-            if s_low in self.name_stop or s_text in names:
+            if s_low in name_stop or s_text in names:
                 return
             seen.add((start, end))
-            f = {"bias": 1.0, "lw:" + s_low: 1.0, "n:" + str(min(e_tok - s_tok, 6)): 1.0, "kind:" + kind: 1.0}
+            f = {"bias": 1.0, "lw:" + s_low: 1.0, SIZE_KEYS[min(e_tok - s_tok, 6)]: 1.0, KIND_KEYS.get(kind) or "kind:" + kind: 1.0}
             f["first:" + lowers[s_tok]] = 1.0
             f["last:" + lowers[e_tok - 1]] = 1.0
-            f["shape:" + ("X" if s_text.isupper() else "x" if s_text.islower() else "Xx")] = 1.0
-            if tab.sent_start[s_tok] or (s_tok > 0 and tab.is_space[s_tok - 1]):
+            f["shape:X" if s_text.isupper() else "shape:x" if s_text.islower() else "shape:Xx"] = 1.0
+            if sent_start[s_tok] or (s_tok > 0 and is_space[s_tok - 1]):
                 f["sent_start"] = 1.0
             span_lowers = lowers[s_tok:e_tok]
-            if not self.role_heads.isdisjoint(span_lowers):
+            if not role_heads.isdisjoint(span_lowers):
                 f["has_role_head"] = 1.0
             if ("and" in span_lowers or "&" in span_lowers) and e_tok - s_tok > 2:
                 f["has_and"] = 1.0
             if names and any(nm and (nm in s_text or s_text in nm) for nm in names):
                 f["overlaps_name"] = 1.0
-            if e_tok < n and texts[e_tok] in {"'s", "’s"}:
-                f["possessive"] = 1.0
-            if e_tok < n and lowers[e_tok] in self.role_heads:
-                f["before_role_head"] = 1.0
+            if e_tok < n:
+                if texts[e_tok] in POSSESSIVES:
+                    f["possessive"] = 1.0
+                if lowers[e_tok] in role_heads:
+                    f["before_role_head"] = 1.0
             f.update(sent_flags[s_tok])
-            self._add_context(f, tab, s_tok, e_tok, "", d.context)
+            add_context(f, tab, s_tok, e_tok, "", context)
             cands.append(Candidate(start, end, s_text, f, doc_f))
 
         for run in self._runs(tab, in_url):
