@@ -43,6 +43,23 @@ POSSESSIVES = frozenset({"'s", "’s"})
 BARE_DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|io|co|org|net|ai|app|de|uk|in|ca)")
 
 
+#: :func:`capitalised` of the token texts seen so far
+_CAPITALISED: dict[str, bool] = {}
+
+
+def capitalised(t: str) -> bool:
+    """Whether a token can be part of a written company name: capitalised, a digit word with letters, camelCase ("eBay").
+
+    Remembered per token text (up to 2**16 texts, then the memory starts over).
+    """
+    # a lower-case word not starting with a digit is never capitalised (the common case, decided without the scans)
+    cap = False if t.islower() and not t[:1].isdigit() else (t[:1].isupper() or (t[:1].isdigit() and any(c.isalpha() for c in t)) or (len(t) > 1 and t[0].islower() and any(c.isupper() for c in t[1:]))) and t not in PRONOUN_I and any(c.isalnum() for c in t)
+    if len(_CAPITALISED) >= 1 << 16:
+        _CAPITALISED.clear()
+    _CAPITALISED[t] = cap
+    return cap
+
+
 def norm(text: str) -> str:
     """Lower case letters and digits only, accents dropped: "AtkinsRéalis" and "atkinsrealis" match."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -217,9 +234,11 @@ class CandidateProposer:
         run: list[int] = []
         n = tab.n
         texts, spacy, is_space, is_alpha, sent_start = tab.texts, tab.spacy, tab.is_space, tab.is_alpha, tab.sent_start
+        cap_of = _CAPITALISED.get
         for i, t in enumerate(texts):
-            # a lower-case word not starting with a digit is never capitalised (the common case, decided without the scans)
-            is_cap = False if t.islower() and not t[:1].isdigit() else (t[:1].isupper() or (t[:1].isdigit() and any(c.isalpha() for c in t)) or (len(t) > 1 and t[0].islower() and any(c.isupper() for c in t[1:]))) and t not in PRONOUN_I and any(c.isalnum() for c in t)
+            is_cap = cap_of(t)
+            if is_cap is None:
+                is_cap = capitalised(t)
             tight = i + 1 < n and not spacy[i] and i > 0 and not spacy[i - 1]
             if is_cap and not in_url[i] and not is_space[i]:
                 if run and sent_start[i]:
