@@ -60,6 +60,8 @@ CACHE_LIMIT = 1 << 16
 #: the columns of feature strings seen before, one dict per ``n_bits``
 _COLUMNS: dict[int, dict[str, int]] = {}
 _NORMALISED: dict[str, str] = {}
+#: :func:`prefixed_word` of the words seen so far
+_PREFIXED: dict[str, str] = {}
 
 
 def _columns(n_bits: int) -> dict[str, int]:
@@ -115,6 +117,16 @@ def normalise_word(w: str) -> str:
         if len(_NORMALISED) >= CACHE_LIMIT:
             _NORMALISED.clear()
         out = _NORMALISED[w] = _normalise_word(w)
+    return out
+
+
+def prefixed_word(w: str) -> str:
+    """``"w:" + normalise_word(w)``: a word's unigram feature name (remembered per word)."""
+    out = _PREFIXED.get(w)
+    if out is None:
+        if len(_PREFIXED) >= CACHE_LIMIT:
+            _PREFIXED.clear()
+        out = _PREFIXED[w] = "w:" + normalise_word(w)
     return out
 
 
@@ -334,19 +346,23 @@ def _word_arrays(words: Iterable[str], config: FeatureConfig) -> tuple[list[int]
 
     A column may repeat (two n-grams hashed alike): the caller sums repeats in order, as the dict does.
     """
-    get = _NORMALISED.get
+    words = list(words)
+    get, pget = _NORMALISED.get, _PREFIXED.get
     toks = [get(w) or normalise_word(w) for w in words]
+    # the n-grams as their feature names ("w:" + n-gram), counted in the same order: the
+    # first word of each carries the prefix (one remembered string per word)
+    named = [pget(w) or prefixed_word(w) for w in words]
     lo, hi = config.word_ngrams
     wc: Counter[str] = Counter()
     for n in range(lo, hi + 1):
-        wc.update(toks if n == 1 else map(" ".join, zip(*(toks[k:] for k in range(n)))))
+        wc.update(named if n == 1 else map(" ".join, zip(named, *(toks[k:] for k in range(1, n)))))
     weight = config.word_weight
     if not wc or weight == 0:
         return [], _NO_VALUES
     log_count = _LOG_COUNT_FLOATS
     scaled = [log_count[v] if v < 256 else 1.0 + math.log(v) for v in wc.values()]  # Counter counts: ints >= 1
     norm = math.sqrt(sum(v * v for v in scaled)) or 1.0
-    cols = feature_columns(["w:" + k for k in wc], config.n_bits)
+    cols = feature_columns(list(wc), config.n_bits)
     return cols, weight * np.array(scaled, dtype=np.float64) / norm
 
 
