@@ -167,22 +167,17 @@ class CandidateProposer:
 
     def _add_context(self, f: dict[str, float], tab: TokenTable, start: int, end: int, prefix: str, memo: dict) -> None:
         """``f.update(self._context(tab, start, end, prefix, memo))``, without the intermediate dict."""
-        # memo: per span start, its two words before and then its position and cue words, and per
-        # span end its two words after, as feature dicts (keys: the token index, or with the prefix)
-        lkey = start if not prefix else ("left", start, prefix)
-        left = memo.get(lkey)
+        left = memo.get(("left", start, prefix))
         if left is None:
-            p1, p2, pos, wins = self._context_left(tab, start, prefix)
-            left = memo[lkey] = ({p1: 1.0, p2: 1.0}, dict.fromkeys((pos, *wins), 1.0))
-        rkey = -1 - end if not prefix else ("right", end, prefix)
-        right = memo.get(rkey)
+            left = memo[("left", start, prefix)] = self._context_left(tab, start, prefix)
+        right = memo.get(("right", end, prefix))
         if right is None:
-            n1, n2 = self._context_right(tab, end, prefix)
-            right = memo[rkey] = {n1: 1.0, n2: 1.0}
-        # p1, p2, n1, n2, the position, the cue words: in this order
-        f.update(left[0])
-        f.update(right)
-        f.update(left[1])
+            right = memo[("right", end, prefix)] = self._context_right(tab, end, prefix)
+        f[left[0]] = f[left[1]] = 1.0
+        f[right[0]] = f[right[1]] = 1.0
+        f[left[2]] = 1.0
+        for key in left[3]:
+            f[key] = 1.0
 
     def _context_left(self, tab: TokenTable, start: int, prefix: str) -> tuple[str, str, str, tuple[str, ...]]:
         """The feature names that depend on a span's start: the two words before it, its position, cue words near it."""
