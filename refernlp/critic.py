@@ -21,7 +21,10 @@ from .modelio import LinearModel
 from .pipeline import make_nlp
 from .results import Critique
 from .schema import normalise_channel, normalise_relationship
-from .textio import DEFAULT_MAX_CHARS, check_text, prepare
+from .textio import DEFAULT_MAX_CHARS, Prepared, check_text, prepare
+
+#: drafts parsed and judged at a time by :meth:`Critic.critique_many`
+CRITIQUE_CHUNK = 256
 
 
 class Critic:
@@ -108,6 +111,10 @@ class Critic:
         ``max_chars`` overrides the critic's limit for this call (the rewriter scores its own
         candidates, which may be longer than the draft they were made from).
         """
+        return self.analyse_prepared(self.prepare_many(texts, max_chars=max_chars), batch_size=batch_size)
+
+    def prepare_many(self, texts: Iterable[str], *, max_chars: int | None = None) -> list[Prepared]:
+        """Check and prepare every draft first; raises :class:`InputError` on the first bad one (``max_chars``: as in :meth:`analyse_many`)."""
         limit = self.max_chars if max_chars is None else int(max_chars)
         prepared = []
         for i, t in enumerate(texts):
@@ -116,6 +123,10 @@ class Critic:
             except InputError as exc:
                 raise InputError(f"draft {i}: {exc}") from None
             prepared.append(prepare(t))
+        return prepared
+
+    def analyse_prepared(self, prepared: Sequence[Prepared], *, batch_size: int = 64) -> list[Analysis]:
+        """Parse and judge drafts already checked and prepared by :meth:`prepare_many`."""
         texts = [p.text for p in prepared]
         encoded: dict = {}
         worker = None
@@ -156,7 +167,13 @@ class Critic:
         """Critique many drafts with ``nlp.pipe``; raises :class:`InputError` on the first bad one."""
         given = normalise_relationship(relationship)
         normalise_channel(channel)
-        return [build_critique(a, given, self.disable, channel) for a in self.analyse_many(texts, batch_size=batch_size)]
+        prepared = self.prepare_many(texts)  # every draft checked before any work, as analyse_many does
+        out: list[Critique] = []
+        # a chunk of drafts at a time: only a chunk's Docs are alive at once, not every draft's
+        # (less memory, and the garbage collector's full passes have far fewer objects to scan)
+        for i in range(0, len(prepared), CRITIQUE_CHUNK):
+            out.extend(build_critique(a, given, self.disable, channel) for a in self.analyse_prepared(prepared[i : i + CRITIQUE_CHUNK], batch_size=batch_size))
+        return out
 
     def rewrite(
         self, text: str | Analysis, *, relationship: str | None = None, n: int = 3, seed: int | None = None, generator=None,

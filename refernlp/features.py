@@ -60,6 +60,8 @@ CACHE_LIMIT = 1 << 16
 #: the columns of feature strings seen before, one dict per ``n_bits``
 _COLUMNS: dict[int, dict[str, int]] = {}
 _NORMALISED: dict[str, str] = {}
+#: :func:`prefixed_word` of the words seen so far
+_PREFIXED: dict[str, str] = {}
 
 
 def _columns(n_bits: int) -> dict[str, int]:
@@ -118,6 +120,16 @@ def normalise_word(w: str) -> str:
     return out
 
 
+def prefixed_word(w: str) -> str:
+    """``"w:" + normalise_word(w)``: a word's unigram feature name (remembered per word)."""
+    out = _PREFIXED.get(w)
+    if out is None:
+        if len(_PREFIXED) >= CACHE_LIMIT:
+            _PREFIXED.clear()
+        out = _PREFIXED[w] = "w:" + normalise_word(w)
+    return out
+
+
 def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> None:
     if not counts or weight == 0:
         return
@@ -151,6 +163,43 @@ _LOG_COUNT = np.array(_LOG_COUNT_FLOATS, dtype=np.float64)
 _SHIFT = [np.uint64(8 * j) for j in range(8)]
 _NO_COLUMNS = np.zeros(0, dtype=np.uint32)
 _NO_VALUES = np.zeros(0, dtype=np.float64)
+#: position bits below a packed n-gram key or a column in one sorted uint64 (:func:`_sorted_positions`)
+_POS_BITS = 21
+_POS_MASK = np.uint64((1 << _POS_BITS) - 1)
+
+
+def _length_bits(n: int, top: int) -> np.uint64:
+    """The length part of an n-gram key: above the 8 * ``top`` character bits (bit 40 up to 5 characters, else 56)."""
+    return np.uint64(n << (40 if top <= 5 else 56))
+
+
+def _sorted_positions(values: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` (unsigned, below ``2**bits``) sorted, and the position each came from, equal values by position.
+
+    What ``np.argsort(values, kind="stable")`` orders, from one plain sort of
+    ``value << 21 | position`` where that fits in 64 bits (else the stable argsort).
+    """
+    n = len(values)
+    if bits + _POS_BITS <= 64 and n <= 1 << _POS_BITS:
+        packed = np.sort((values.astype(np.uint64) << np.uint64(_POS_BITS)) | np.arange(n, dtype=np.uint64))
+        return packed >> np.uint64(_POS_BITS), (packed & _POS_MASK).astype(np.intp)
+    order = np.argsort(values, kind="stable")
+    return values[order], order
+
+
+def _first_counts(keys: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """The position of each distinct key's first occurrence, in increasing order, and how often it occurs."""
+    ordered, pos = _sorted_positions(keys, 43 if top <= 5 else 64)
+    total = len(keys)
+    new = np.empty(total, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    # each run's first position (its smallest) gets the run's length; read back in position order
+    mark = np.zeros(total, dtype=np.int64)
+    mark[pos[starts]] = np.diff(starts, append=total)
+    first = np.flatnonzero(mark)
+    return first, mark[first]
 
 
 def _char_ngrams(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -188,7 +237,7 @@ def _char_ngrams(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits
             key = key[:m] | (b[j : j + m] << _SHIFT[j])
             crc = _CRC_TABLE[(crc[:m] ^ codes[j : j + m]) & 0xFF] ^ (crc[:m] >> 8)
             if n >= lo:
-                keys.append(key | np.uint64(n << 56))
+                keys.append(key | _length_bits(n, top))
                 crcs.append(crc)
     else:
         wide = _wide_ngrams(norm, lo, top, init)
@@ -197,16 +246,7 @@ def _char_ngrams(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits
         keys, crcs = wide
     all_keys = np.concatenate(keys)
     all_crcs = np.concatenate(crcs)
-
-    # count: a stable sort puts each key's first occurrence first in its run
-    perm = np.argsort(all_keys, kind="stable")
-    ordered = all_keys[perm]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    counts = np.diff(np.append(starts, len(ordered)))
-    first = perm[starts]
-    order = np.argsort(first, kind="stable")  # the first positions are distinct: any sort gives this order
-    first = first[order]
-    counts = counts[order]
+    first, counts = _first_counts(all_keys, top)
 
     scaled = _LOG_COUNT[np.minimum(counts, 255)]
     for i in np.flatnonzero(counts > 255).tolist():
@@ -250,7 +290,7 @@ def _wide_ngrams(norm: str, lo: int, top: int, init: int) -> tuple[list[np.ndarr
         j = n - 1
         key = key[:m] | (codes[j : j + m] << _SHIFT[j])
         if n >= lo:
-            keys.append(key | np.uint64(n << 56))
+            keys.append(key | _length_bits(n, top))
             crcs.append(states[offsets[n : n + m] - offsets[:m], np.arange(m)])
     return keys, crcs
 
@@ -306,19 +346,23 @@ def _word_arrays(words: Iterable[str], config: FeatureConfig) -> tuple[list[int]
 
     A column may repeat (two n-grams hashed alike): the caller sums repeats in order, as the dict does.
     """
-    get = _NORMALISED.get
+    words = list(words)
+    get, pget = _NORMALISED.get, _PREFIXED.get
     toks = [get(w) or normalise_word(w) for w in words]
+    # the n-grams as their feature names ("w:" + n-gram), counted in the same order: the
+    # first word of each carries the prefix (one remembered string per word)
+    named = [pget(w) or prefixed_word(w) for w in words]
     lo, hi = config.word_ngrams
     wc: Counter[str] = Counter()
     for n in range(lo, hi + 1):
-        wc.update(toks if n == 1 else map(" ".join, zip(*(toks[k:] for k in range(n)))))
+        wc.update(named if n == 1 else map(" ".join, zip(named, *(toks[k:] for k in range(1, n)))))
     weight = config.word_weight
     if not wc or weight == 0:
         return [], _NO_VALUES
     log_count = _LOG_COUNT_FLOATS
     scaled = [log_count[v] if v < 256 else 1.0 + math.log(v) for v in wc.values()]  # Counter counts: ints >= 1
     norm = math.sqrt(sum(v * v for v in scaled)) or 1.0
-    cols = feature_columns(["w:" + k for k in wc], config.n_bits)
+    cols = feature_columns(list(wc), config.n_bits)
     return cols, weight * np.array(scaled, dtype=np.float64) / norm
 
 
@@ -384,22 +428,39 @@ def text_feature_arrays(
     parts_vals.append(np.array([0.0 + v for v in cue_vals], dtype=np.float64))
     cols = np.concatenate(parts_cols)
     vals = np.concatenate(parts_vals)
-    order = np.argsort(cols, kind="stable")
-    ordered = cols[order]
+    return merge_repeats(cols, vals, config.n_bits)
+
+
+def merge_repeats(cols: np.ndarray, vals: np.ndarray, n_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the values of repeated columns (hash collisions) into each column's first occurrence, in order.
+
+    The first occurrence keeps its place and takes ``((v1 + v2) + v3) ...``, the
+    additions the dict makes (its ``0.0 + v1`` is ``v1``: every value is >= 0);
+    later occurrences are dropped. ``cols`` are below ``2 ** n_bits``.
+    """
+    if len(cols) < 2:
+        return cols, vals
+    ordered, pos = _sorted_positions(cols, n_bits)
     repeat = ordered[1:] == ordered[:-1]
     if not repeat.any():
         return cols, vals
-    # hash collisions: the first occurrence keeps its place and takes the in-order sum
-    # (the dict's 0.0 + first value is the first value: every value is >= 0)
-    later = order[1:][repeat]
-    for col in np.unique(ordered[1:][repeat]).tolist():
-        where = np.flatnonzero(cols == col).tolist()
-        total = float(vals[where[0]])
-        for i in where[1:]:
-            total = total + float(vals[i])
-        vals[where[0]] = total
+    new = np.empty(len(cols), dtype=bool)
+    new[0] = True
+    np.logical_not(repeat, out=new[1:])
+    starts = np.flatnonzero(new)
+    sizes = np.diff(starts, append=len(cols))
+    group = starts[sizes > 1]  # where each repeated column's run starts in the sorted order
+    size = sizes[sizes > 1]
+    vals = vals.copy()
+    heads = pos[group]
+    totals = vals[heads]
+    for k in range(1, int(size.max())):
+        # the k-th later occurrence of every column that has one, added in turn
+        more = size > k
+        totals[more] = totals[more] + vals[pos[group[more] + k]]
+    vals[heads] = totals
     keep = np.ones(len(cols), dtype=bool)
-    keep[later] = False
+    keep[pos[1:][repeat]] = False
     return cols[keep], vals[keep]
 
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Mapping
 import numpy as np
 from spacy.tokens import Doc
 
-from ..features import feature_columns, named_features
 from .base import TokenTable
 from .patterns import is_job_url, url_company
+from .ranking import candidate_scores
 from .role_spans import RoleSpans
 
 if TYPE_CHECKING:
@@ -36,7 +36,28 @@ RUN_END_SKIP = CONNECTORS | {"-", "."}
 SENT_PAST = frozenset({"worked", "was", "were", "spent", "former", "formerly", "previously", "left", "graduated", "studied", "interned", "alumni", "alum", "alumnus"})
 SENT_CURRENT = frozenset({"currently", "now", "current"})
 SENT_TARGET = frozenset({"refer", "referral", "apply", "applying", "applied", "join", "joining", "opening", "role", "position", "vacancy", "hiring"})
+#: the company candidates' length and kind feature names, built once
+SIZE_KEYS = ["n:" + str(k) for k in range(7)]
+KIND_KEYS = {k: "kind:" + k for k in ("run", "partial", "with_poss", "lower", "bare_domain")}
+POSSESSIVES = frozenset({"'s", "’s"})
 BARE_DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|io|co|org|net|ai|app|de|uk|in|ca)")
+
+
+#: :func:`capitalised` of the token texts seen so far
+_CAPITALISED: dict[str, bool] = {}
+
+
+def capitalised(t: str) -> bool:
+    """Whether a token can be part of a written company name: capitalised, a digit word with letters, camelCase ("eBay").
+
+    Remembered per token text (up to 2**16 texts, then the memory starts over).
+    """
+    # a lower-case word not starting with a digit is never capitalised (the common case, decided without the scans)
+    cap = False if t.islower() and not t[:1].isdigit() else (t[:1].isupper() or (t[:1].isdigit() and any(c.isalpha() for c in t)) or (len(t) > 1 and t[0].islower() and any(c.isupper() for c in t[1:]))) and t not in PRONOUN_I and any(c.isalnum() for c in t)
+    if len(_CAPITALISED) >= 1 << 16:
+        _CAPITALISED.clear()
+    _CAPITALISED[t] = cap
+    return cap
 
 
 def norm(text: str) -> str:
@@ -84,51 +105,6 @@ def url_mask(text: str, url_spans: list[tuple[int, int]]) -> np.ndarray:
     for s, e in url_spans:
         mask[s:e] = True
     return mask
-
-
-def candidate_scores(model: "LinearModel", cands: list[Candidate], n_bits: int) -> np.ndarray:
-    """The linear score of every candidate under a one-row ``model``, in one gather.
-
-    Draft-level ``shared`` features are scored once per distinct dict and added
-    (hashing is additive, so this equals scoring :meth:`Candidate.all_features`).
-    """
-    coef = model.coef[0]
-    shared_score: dict[int, float] = {}
-    for c in cands:
-        if id(c.shared) not in shared_score:
-            row = named_features(c.shared, n_bits)
-            idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
-            val = np.fromiter(row.values(), dtype=np.float64, count=len(row))
-            shared_score[id(c.shared)] = float(coef[idx].astype(np.float64) @ val) if len(idx) else 0.0
-    # every candidate's hashed row, laid end to end in two flat lists: one gather for all of them
-    names: list[str] = []
-    vals: list[float] = []
-    starts = []
-    for c in cands:
-        starts.append(len(names))
-        names.extend(c.features)
-        vals.extend(c.features.values())
-    cols = feature_columns(names, n_bits)
-    bounds = list(zip(starts, starts[1:] + [len(cols)]))
-    clash = any(len(set(cols[a:b])) != b - a for a, b in bounds)
-    if clash:
-        # two names of one row share a column (rare): named_features sums them into one entry
-        cols, vals, starts = [], [], []
-        for c in cands:
-            row = named_features(c.features, n_bits)
-            starts.append(len(cols))
-            cols.extend(row)
-            vals.extend(row.values())
-    val_arr = np.array(vals, dtype=np.float64)
-    if not clash:
-        val_arr += 0.0  # as named_features adds each value to 0.0 (the same IEEE addition, in bulk)
-    sums = np.zeros(len(cands))
-    if cols:
-        contrib = coef[np.array(cols, dtype=np.int64)].astype(np.float64) * val_arr
-        ends = starts[1:] + [len(cols)]
-        nonempty = [i for i, (a, b) in enumerate(zip(starts, ends)) if b > a]
-        sums[nonempty] = np.add.reduceat(contrib, [starts[i] for i in nonempty])
-    return sums + np.array([shared_score[id(c.shared)] for c in cands]) + float(model.intercept[0])
 
 
 class CandidateProposer:
@@ -253,9 +229,11 @@ class CandidateProposer:
         run: list[int] = []
         n = tab.n
         texts, spacy, is_space, is_alpha, sent_start = tab.texts, tab.spacy, tab.is_space, tab.is_alpha, tab.sent_start
+        cap_of = _CAPITALISED.get
         for i, t in enumerate(texts):
-            # a lower-case word not starting with a digit is never capitalised (the common case, decided without the scans)
-            is_cap = False if t.islower() and not t[:1].isdigit() else (t[:1].isupper() or (t[:1].isdigit() and any(c.isalpha() for c in t)) or (len(t) > 1 and t[0].islower() and any(c.isupper() for c in t[1:]))) and t not in PRONOUN_I and any(c.isalnum() for c in t)
+            is_cap = cap_of(t)
+            if is_cap is None:
+                is_cap = capitalised(t)
             tight = i + 1 < n and not spacy[i] and i > 0 and not spacy[i - 1]
             if is_cap and not in_url[i] and not is_space[i]:
                 if run and sent_start[i]:
@@ -293,8 +271,11 @@ class CandidateProposer:
         cands: list[Candidate] = []
         seen: set[tuple[int, int]] = set()
 
+        name_stop, role_heads, sent_start, is_space, length = self.name_stop, self.role_heads, tab.sent_start, tab.is_space, tab.length
+        add_context, context = self._add_context, d.context
+
         def add(s_tok: int, e_tok: int, kind: str, trim: bool = False) -> None:
-            start, end = idx[s_tok], tab.end_char(e_tok)
+            start, end = idx[s_tok], idx[e_tok - 1] + length[e_tok - 1]
             if trim:
                 while end > start and text[end - 1] == ".":
                     end -= 1
@@ -302,28 +283,29 @@ class CandidateProposer:
                 return
             s_text = text[start:end]
             s_low = s_text.lower()
-            if s_low in self.name_stop or s_text in names:
+            if s_low in name_stop or s_text in names:
                 return
             seen.add((start, end))
-            f = {"bias": 1.0, "lw:" + s_low: 1.0, "n:" + str(min(e_tok - s_tok, 6)): 1.0, "kind:" + kind: 1.0}
+            f = {"bias": 1.0, "lw:" + s_low: 1.0, SIZE_KEYS[min(e_tok - s_tok, 6)]: 1.0, KIND_KEYS.get(kind) or "kind:" + kind: 1.0}
             f["first:" + lowers[s_tok]] = 1.0
             f["last:" + lowers[e_tok - 1]] = 1.0
-            f["shape:" + ("X" if s_text.isupper() else "x" if s_text.islower() else "Xx")] = 1.0
-            if tab.sent_start[s_tok] or (s_tok > 0 and tab.is_space[s_tok - 1]):
+            f["shape:X" if s_text.isupper() else "shape:x" if s_text.islower() else "shape:Xx"] = 1.0
+            if sent_start[s_tok] or (s_tok > 0 and is_space[s_tok - 1]):
                 f["sent_start"] = 1.0
             span_lowers = lowers[s_tok:e_tok]
-            if not self.role_heads.isdisjoint(span_lowers):
+            if not role_heads.isdisjoint(span_lowers):
                 f["has_role_head"] = 1.0
             if ("and" in span_lowers or "&" in span_lowers) and e_tok - s_tok > 2:
                 f["has_and"] = 1.0
             if names and any(nm and (nm in s_text or s_text in nm) for nm in names):
                 f["overlaps_name"] = 1.0
-            if e_tok < n and texts[e_tok] in {"'s", "’s"}:
-                f["possessive"] = 1.0
-            if e_tok < n and lowers[e_tok] in self.role_heads:
-                f["before_role_head"] = 1.0
+            if e_tok < n:
+                if texts[e_tok] in POSSESSIVES:
+                    f["possessive"] = 1.0
+                if lowers[e_tok] in role_heads:
+                    f["before_role_head"] = 1.0
             f.update(sent_flags[s_tok])
-            self._add_context(f, tab, s_tok, e_tok, "", d.context)
+            add_context(f, tab, s_tok, e_tok, "", context)
             cands.append(Candidate(start, end, s_text, f, doc_f))
 
         for run in self._runs(tab, in_url):
