@@ -120,7 +120,7 @@ def hostile_marks(text: str, sentences: Sequence[tuple[int, int]], marks: Sequen
             for name, pat in pats:
                 for m in pat.finditer(piece):
                     a, b = s + m.start(), s + m.end()
-                    if name == "demand" and _OR_NOT.fullmatch(text[a:b]) and not _REQUEST_START.match(piece):
+                    if name == "demand" and _OR_NOT.fullmatch(text[a:b]) and piece.endswith("?") and not _REQUEST_START.match(piece):
                         a, b = s, s + len(piece)  # "did you refer me or not??" asks for nothing: it goes whole
                     if b > a and text[a:b].strip() and not any(x < b and y > a for x, y in taken):
                         taken.append((a, b))

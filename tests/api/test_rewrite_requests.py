@@ -168,3 +168,9 @@ def test_an_ask_that_answers_the_sentence_before_it_stays_right_after_it(critic)
     text = critic.rewrite("Quick q — is Monzo hiring data engineers at the moment? If so I'd love a referral. Cheers, Tom",
                           relationship="strong", n=1)[0].text
     assert "? If so I'd love a referral." in text, text
+
+
+def test_an_or_not_statement_loses_only_its_ultimatum(critic):
+    text = critic.rewrite("Stop ignoring me. I just want to know if you sent my CV over to Hannah or not. Yes or no.", n=1)[0].text
+    assert "I just want to know if you sent my CV over to Hannah." in text, text
+    assert "or not" not in text and "Yes or no" not in text, text
