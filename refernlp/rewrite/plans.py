@@ -42,7 +42,11 @@ REFER = re.compile(r"(?i)\brefer(?:\b|ral|ring|red|s\b)")
 #: sentence starts that are capitalised when a sentence is inserted before them (never a name or a brand)
 COMMON_START = frozenset(
     "could would can will i i'm i've i'd is are do does did any if my we so and but just please hope it it's "
-    "this that there the a an have has would've no yes".split()
+    "this that there the a an have has would've no yes "
+    # the first words of a draft's sentence after the greeting's comma ("Hi Yasmin, great meeting you ..."), which an
+    # inserted sentence in front of it leaves to start a sentence of its own
+    "great things thanks thank long sorry saw how what when you your our as since after now also btw quick good nice "
+    "congrats congratulations lovely hoping wanted well really remember loved hello".split()
 )
 ASK_CUES = frozenset({"referral", "keep_in_mind", "introduction"})
 #: the finding each kind of inserted ``[placeholder]`` is there to answer: it warns until the sender fills it in

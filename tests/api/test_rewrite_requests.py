@@ -174,3 +174,10 @@ def test_an_or_not_statement_loses_only_its_ultimatum(critic):
     text = critic.rewrite("Stop ignoring me. I just want to know if you sent my CV over to Hannah or not. Yes or no.", n=1)[0].text
     assert "I just want to know if you sent my CV over to Hannah." in text, text
     assert "or not" not in text and "Yes or no" not in text, text
+
+
+def test_a_sentence_after_the_greetings_comma_starts_with_a_capital_once_a_line_goes_before_it(critic):
+    draft = ("Hi Declan, things are fairly quiet on our site and I've started to look around a bit. If anything crossed "
+             "your radar that you think I might suit, you know where I am.")
+    text = critic.rewrite(draft, relationship="weak", n=1)[0].text
+    assert "] Things are fairly quiet" in text, text
