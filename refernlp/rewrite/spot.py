@@ -32,7 +32,8 @@ _INNER_COMMAND = re.compile(r"(?:[,:]\s+|^[A-Z][a-z]+\s+)(?:just\s+)?([a-z]+)\s+
 #: where a lead-in may start inside a sentence: after a comma, colon or "and"
 _CLAUSE_START = re.compile(r"(?:[,:;]\s+|\s+and\s+)")
 _CONDITIONAL = re.compile(r"(?i)(?:if|when|whenever|once|should)\b")
-#: an ultimatum's "or not" is cut from a request ("Can you refer me to anything VP Sales level or not?") ...
+#: an ultimatum's "or not" is cut from a request ("Can you refer me to anything VP Sales level or not?"); a question
+#: that is no request ("did you refer me or not??") goes whole
 _OR_NOT = re.compile(r"(?i)\s*or\s+not")  # (fullmatch only)
 _REQUEST_START = re.compile(r"(?i)\W*(?:(?:so|and|but|ok|okay|well)[,\s]+)?(?:can|could|will|would)\s+(?:you|u|ya)\b")
 
@@ -62,6 +63,19 @@ def _lead_ins() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in lexicon("hostile")["lead_ins"])
 
 
+def lead_in(piece: str, at: int = 0) -> re.Match[str] | None:
+    """A guilt or presumption opening of ``hostile.json``'s ``lead_ins`` at ``piece[at:]`` followed by a command verb
+    ("Least you can do is put my name in ..."), or None."""
+    m = next((m for m in (pat.match(piece, at) for pat in _lead_ins()) if m), None)
+    verb = re.match(r"[a-z]+", piece[m.end() :].lower()) if m else None
+    return m if verb and verb.group(0) in command_words() else None
+
+
+def names_nobody(opening: str) -> bool:
+    """Whether an opening names no one and nothing ("Told Linda at the Jubilee you'd" names Linda)."""
+    return not re.search(r"[A-Z0-9]", re.sub(r"^\W*\w+|\bI\b", "", opening))
+
+
 def inner_commands(text: str, sentences: Sequence[tuple[int, int]], marks: Sequence[Any]) -> list[Mark]:
     """Commands inside a sentence, as ``bare_imperative`` marks (a question, a condition or a sentence holding a
     command mark already is left alone)."""
@@ -86,13 +100,11 @@ def recast_lead_ins(text: str, sentences: Sequence[tuple[int, int]], marks: Sequ
     Only at a sentence start, when the opening names nobody and is followed by a command verb; other marks
     are returned unchanged.
     """
-    words = command_words()
     out = list(marks)
     for s, e in sentences:
         piece = text[s:e].rstrip()
-        m = next((m for m in (pat.match(piece) for pat in _lead_ins()) if m), None)
-        verb = re.match(r"[a-z]+", piece[m.end() :].lower()) if m else None
-        if not (m and verb and verb.group(0) in words) or re.search(r"[A-Z0-9]", re.sub(r"^\W*\w+|\bI\b", "", m.group(0))):
+        m = lead_in(piece)
+        if not m or not names_nobody(m.group(0)):
             continue
         a, b, end = s, s + m.end(), s + len(piece)
         inside = [x for x in out if x.start < end and x.end > a]
@@ -128,7 +140,6 @@ def hostile_marks(text: str, sentences: Sequence[tuple[int, int]], marks: Sequen
 
     # "Least you can do is put my name in ...": the opening goes, what follows is the request itself, a command to
     # hedge
-    words = command_words()
     for s, e in sentences:
         piece = text[s:e].rstrip()
         if reported_promise(piece) and not any(x < s + len(piece) and y > s for x, y in taken):
@@ -137,15 +148,14 @@ def hostile_marks(text: str, sentences: Sequence[tuple[int, int]], marks: Sequen
             out.append(Mark(s, s + len(piece), "presumption", "strategy", "negative", piece))
             continue
         for at in [0] + [b.end() for b in _CLAUSE_START.finditer(piece)]:
-            m = next((m for m in (pat.match(piece, at) for pat in _lead_ins()) if m), None)
-            verb = re.match(r"[a-z]+", piece[m.end() :].lower()) if m else None
-            if not (m and verb and verb.group(0) in words) or any(x < s + len(piece) and y > s + at for x, y in taken):
+            m = lead_in(piece, at)
+            if not m or any(x < s + len(piece) and y > s + at for x, y in taken):
                 continue
             a, b, end = s + at, s + m.end(), s + len(piece)
             taken.append((a, end))
             # an opening naming someone or something ("Told Linda at the Jubilee you'd ...") holds facts, and one
             # inside a sentence ("I gave her your number and told her you'll ...") leaves no question: kept as written
-            if at == 0 and not re.search(r"[A-Z0-9]", re.sub(r"^\W*\w+|\bI\b", "", m.group(0))):
+            if at == 0 and names_nobody(m.group(0)):
                 out.append(Mark(a, b, "demand", "strategy", "negative", text[a:b]))
                 out.append(Mark(b, end, "bare_imperative", "strategy", "negative", text[b:end]))
             break
