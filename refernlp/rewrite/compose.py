@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..analysis import Analysis, build_critique
+from ..components.patterns import url_spans
 from ..errors import InputError
 from ..resources import lexicon
 from ..schema import normalise_channel
@@ -73,7 +74,12 @@ def relationships(crit: Critique) -> tuple[tuple[str, ...], bool]:
 def purpose_of(analysis: Analysis, crit: Critique) -> str:
     """The critique's purpose when the purpose classifier is loaded; else from the request type."""
     if getattr(crit, "purpose", None) is not None:
-        return crit.purpose.label
+        label = crit.purpose.label
+        # the catch-all "other" beside a request the request-type model reads ("I'd like to be referred for it"):
+        # the note asks for a referral all the same
+        if label == "other" and crit.request_type.label != "none":
+            return "intro_request" if crit.asks_introduction else "referral_ask"
+        return label
     probs = analysis.probs.get("purpose")
     if probs:
         return max(probs, key=probs.get)
@@ -169,6 +175,16 @@ _NOT_AN_ASK = re.compile(
     r"\b(?:you|u)\s+should\s+(?:def(?:initely)?\s+|really\s+|totally\s+)?(?:look\s+at|hire|talk\s+to|meet|interview)\s+(?:him|her|them)\b|"
     r"\b(?:i['’]?m|im|i\s+am)\s+not\s+(?:asking|after|looking\s+for)\s+(?:you\s+)?(?:for\s+)?(?:a\s+|any\s+)?(?:job|referral|work|favou?r|anything)\b|"
     r"\bnot\s+a\s+(?:job|referral)\s+(?:ask|request)\b|\bno\s+(?:ask|agenda)\s+(?:here|this\s+time)\b|"
+    # a contact's reply or a sender helping someone else: "Best of luck with your search!", "I submitted the referral
+    # this morning", "passing along a job posting I saw for your brother-in-law", "If you know anyone great, send them
+    # my way and I'll refer them", "my cousin is looking for a sous chef gig", "Leo, meet Derek"
+    r"\b(?:best\s+of\s+luck|good\s+luck)\s+(?:with\s+)?(?:your|the)\s+(?:job\s+)?(?:search|hunt)\b|"
+    r"\bi\s+(?:just\s+|already\s+|have\s+|['’]ve\s+)?(?:submitted|sent|made|put\s+in|filed)\s+(?:the|a|your)\s+referral\b(?!\s+(?:request|form\s+for\s+me))|"
+    r"\b(?:pass(?:ing)?\s+(?:along|on)|shar(?:e|ing)|forward(?:ing)?|send(?:ing)?)\s+(?:a|this|the)\s+(?:job\s+)?(?:posting|listing|opening|ad|advert)\s+"
+    r"(?:i\s+saw\s+|i\s+found\s+)?for\s+(?:you|your|him|her)\b|\bthought\s+(?:he|she|they)\s+(?:might|would|could)\s+be\s+interested\b|"
+    r"\bi(?:['’]ll|\s+will|\s+can|\s+could)\s+(?:happily\s+|gladly\s+)?refer\s+(?:them|him|her)\b|"
+    r"\bmy\s+(?:cousin|brother|sister|friend|son|daughter|nephew|niece|wife|husband|partner|mum|mom|dad|kid|roommate|flatmate|neighbou?r)\s+"
+    r"(?:is|was|has\s+been|['’]s)\s+(?:looking|searching|hunting)\b|(?-i:\b[A-Z][\w'’-]+,\s+meet\s+[A-Z][\w'’-]+\b)|"
     r"唔係問你搵工|不是(?:要|找)你?(?:幫我)?找工作|不是找工作"
 )
 #: words of a job search: a draft without any of them, an ask cue or a target asks for nothing the rewriter could add
@@ -323,6 +339,16 @@ def _left(crit: Critique) -> int:
     return sum(f.severity in _BLOCKING and f.id not in done for f in crit.findings)
 
 
+def written(analysis: Analysis, slot: str) -> str | None:
+    """The draft's value for ``slot`` when it is written in the text, not only read from inside a link."""
+    span = analysis.slot_spans.get(slot)
+    if not span:
+        return None
+    if any(s <= span[0] and span[1] <= e for s, e in url_spans(analysis.text)):
+        return None
+    return analysis.text[span[0] : span[1]]
+
+
 def _repaired(critic: Critic, analysis: Analysis, c: Candidate, mutual: str | None, seed: int | None, bank: Any) -> Candidate:
     """The top candidate after a second pass over its own text, when its critique still warns and the pass helps.
 
@@ -335,8 +361,9 @@ def _repaired(critic: Critic, analysis: Analysis, c: Candidate, mutual: str | No
     if c.plan not in _REPAIRABLE or c.analysis is None or not _left(c.critique):
         return c
     d2 = _draft(c.analysis, c.critique, c.purpose, c.channel, mutual, seed, bank)
-    # a company or role the draft names that the slot reader misses in the rewrite gets no placeholder
-    named = {"transparency.no_company": analysis.slot("company"), "transparency.no_role_or_job": analysis.slot("role")}
+    # a company or role the draft names that the slot reader misses in the rewrite gets no placeholder; a company
+    # read only from a link's host or path ("careers.kidshealthnz.org") is not named, and the sender is asked for it
+    named = {"transparency.no_company": written(analysis, "company"), "transparency.no_role_or_job": written(analysis, "role")}
     second = valid_edits(e for e in plan_edits(d2, c.relationship, c.plan) if not (named.get(e.reason) and named[e.reason] in c.text))
     if not second:
         return c

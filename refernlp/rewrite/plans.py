@@ -238,6 +238,7 @@ def fixes(d: Draft) -> list[Edit]:
 _STATES_ROLE = re.compile(r"(?im)(?:^|[.!?]\s+)(?:the\s+(?:role|position|job|opening|vacancy|post)\s+(?:is|was|I['’]m\s+after)\b|(?:role|position|job\s+title)\s*:)")
 
 
+_HEDGED = ("Could you ", "Would you ")
 #: an ask that answers the sentence before it ("If so, I'd love a referral", "If yes, could you ...")
 _ANSWERS_BEFORE = re.compile(r"(?i)\W*(?:and\s+|but\s+)?if\s+(?:so|yes|not|that['’]?s\s+(?:the\s+case|right|true)|they\s+are|it\s+is|you\s+are)\b")
 #: a first sentence that already wishes the reader well ("I hope this email finds you well", "Hope all is good!")
@@ -260,6 +261,10 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
     ask = asks[0] if asks else None
     if ask is None:  # a promise made for the contact, rewritten as a request (refernlp.rewrite.promise), is the ask
         ask = next(((x.start, x.end) for x in edits if x.reason == "politeness.presumption" and ASK_OPENING in x.after), None)
+    company = d.values["company"]
+    if ask is None and "ask.unclear" in ids and d.rtype == "targeted" and company:
+        # a request naming the company, hedged into a question in place ("Could you have a word with HR at Boohoo?")
+        ask = next(((x.start, x.end) for x in edits if x.after.lstrip().startswith(_HEDGED) and x.after.rstrip().endswith("?") and company in x.after), None)
     body = d.lay.sentences
     first = body[0][0] if body else d.lay.body_start
     if relationship == "weak" and "relationship.ask_before_bond" in ids and plan in (Plan.SOFT, Plan.TWO_STEP):
@@ -289,7 +294,7 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
             piece = d.pick("ask_targeted" if d.rtype == "targeted" else "ask_general")
         out.append(_after(d, at, piece, "ask.unclear"))
         after_ask = at
-    point = after_ask if after_ask is not None else d.lay.last_end
+    point = after_ask if after_ask is not None else courtesy_tail(d)
     if d.rtype == "targeted" and _STATES_ROLE.search(d.text):
         # "The role is L5 SDE in Seattle.": the sender named it where the slot reader did not look; no second "The role is"
         ids = ids - {"transparency.no_role_or_job"}

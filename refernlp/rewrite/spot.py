@@ -31,6 +31,11 @@ _NOT_A_NAME = frozenset(
 _INNER_COMMAND = re.compile(r"(?:[,:]\s+|^[A-Z][a-z]+\s+)(?:just\s+)?([a-z]+)\s+(?:me|my)\b")
 #: where a lead-in may start inside a sentence: after a comma, colon or "and"
 _CLAUSE_START = re.compile(r"(?:[,:;]\s+|\s+and\s+)")
+#: a clause that counts a favour done for the contact ("After I wrote your reference", "I helped you with ...")
+_LEDGER_OPEN = re.compile(
+    r"(?i)\W*(?P<voc>[\w'’-]+,\s+)?(?:after|since|given\s+(?:that|all)|considering|for\s+all|remember\s+when|"
+    r"i\s+(?:helped|did|covered|wrote|stayed|got\s+you|spent|gave|lent|introduced|referred|vouched))\b"
+)
 _CONDITIONAL = re.compile(r"(?i)(?:if|when|whenever|once|should)\b")
 #: an ultimatum's "or not" is cut from a request ("Can you refer me to anything VP Sales level or not?"); a question
 #: that is no request ("did you refer me or not??") goes whole
@@ -68,7 +73,16 @@ def lead_in(piece: str, at: int = 0) -> re.Match[str] | None:
     ("Least you can do is put my name in ..."), or None."""
     m = next((m for m in (pat.match(piece, at) for pat in _lead_ins()) if m), None)
     verb = re.match(r"[a-z]+", piece[m.end() :].lower()) if m else None
-    return m if verb and verb.group(0) in command_words() else None
+    return m if verb and (verb.group(0) in command_words() or verb.group(0) in _lead_in_verbs()) else None
+
+
+@lru_cache(maxsize=1)
+def _lead_in_verbs() -> frozenset[str]:
+    """Verbs that start the request after a lead-in though no bare command starts with them ("the least you could
+    do is have a word with HR")."""
+    from ..resources import lexicon
+
+    return frozenset(lexicon("hostile").get("lead_in_verbs", ()))
 
 
 def names_nobody(opening: str) -> bool:
@@ -103,10 +117,16 @@ def recast_lead_ins(text: str, sentences: Sequence[tuple[int, int]], marks: Sequ
     out = list(marks)
     for s, e in sentences:
         piece = text[s:e].rstrip()
-        m = lead_in(piece)
+        m, a = lead_in(piece), s
+        ledger = _LEDGER_OPEN.match(piece) if m is None else None
+        if ledger:
+            # "After I wrote your reference last year, the least you could do is have a word with HR": the favour
+            # ledger before the lead-in goes with it (a name opening the sentence stays: "prima, could you ...")
+            m = next((x for x in (lead_in(piece, c.end()) for c in _CLAUSE_START.finditer(piece, 0, 160)) if x), None)
+            a = s + ledger.end("voc") if ledger.group("voc") else s
         if not m or not names_nobody(m.group(0)):
             continue
-        a, b, end = s, s + m.end(), s + len(piece)
+        b, end = s + m.end(), s + len(piece)
         inside = [x for x in out if x.start < end and x.end > a]
         if not inside or any(x.name != "guilt" or x.start < a or x.end > b for x in inside):
             continue  # nothing of the lexicon's here (hostile_marks handles it), or more than the opening is marked

@@ -181,3 +181,84 @@ def test_a_sentence_after_the_greetings_comma_starts_with_a_capital_once_a_line_
              "your radar that you think I might suit, you know where I am.")
     text = critic.rewrite(draft, relationship="weak", n=1)[0].text
     assert "] Things are fairly quiet" in text, text
+
+
+@pytest.mark.parametrize(
+    ("draft", "asked"),
+    [
+        ("After I covered your Christmas shifts two years running, the least you could do is have a word with the ward "
+         "manager at St Thomas' about the band 6 post, Priya.", "have a word with the ward manager at St Thomas' about the band 6 post"),
+        ("mate, I helped you move flat twice and fixed your bike, and now you can't pass my CV to your boss at Deliveroo?",
+         "pass my CV to your boss at Deliveroo?"),
+    ],
+)
+def test_a_favour_ledger_before_a_lead_in_goes_and_the_request_is_kept(critic, draft, asked):
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    assert asked in text, text
+    low = text.lower()
+    assert "least you could do" not in low and "helped you move" not in low and "covered your" not in low, text
+    assert text.count("?") == 1 or "Would you be willing to refer me" not in text, text  # no second ask tacked on
+
+
+def test_a_shouted_count_and_a_one_word_jibe_go_from_a_hostile_draft(critic):
+    draft = "I lent you my car for your whole move. 6 MONTHS. and you can't even tell me if Ocado has any warehouse shifts?? typical"
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    assert "MONTHS" not in text and "typical" not in text.lower(), text
+    assert "Ocado" in text, text
+
+
+def test_a_request_the_purpose_model_files_as_other_is_planned_as_a_referral_ask(critic):
+    from types import SimpleNamespace
+
+    from refernlp.rewrite.compose import purpose_of
+
+    draft = "Hi Tunde, we haven't met. I saw your post that your clinic is hiring a practice nurse. I'd like to be referred for it, CV attached."
+    analysis, crit = critic.analyse(draft), critic.critique(draft)
+
+    def as_read(purpose: str, request_type: str, intro: bool = False):
+        return SimpleNamespace(purpose=SimpleNamespace(label=purpose), request_type=SimpleNamespace(label=request_type),
+                               asks_introduction=intro, relationship=crit.relationship)
+
+    # the catch-all "other" beside a request the request-type model reads is a referral ask; a named purpose is kept
+    assert purpose_of(analysis, as_read("other", "targeted")) == "referral_ask"
+    assert purpose_of(analysis, as_read("other", "general", intro=True)) == "intro_request"
+    assert purpose_of(analysis, as_read("other", "none")) == "other"
+    assert purpose_of(analysis, as_read("thanks", "targeted")) == "thanks"
+
+
+def test_a_company_read_only_from_a_link_counts_as_unnamed(critic):
+    from refernlp.rewrite.compose import written
+
+    linked = critic.analyse("Hi! I applied here: https://apply.workable.com/tidewater-labs/j/8F3A2C91/ any chance you could refer me? thanks")
+    assert linked.slot("company") == "tidewater-labs" and written(linked, "company") is None
+    named = critic.analyse("Could you refer me for the analyst role at Acme? https://acme.com/jobs/1")
+    assert written(named, "company") == "Acme"
+
+
+def test_a_company_read_only_from_a_link_gets_a_placeholder_not_its_slug(critic):
+    draft = ("Hello Dr Osei, I have not had the pleasure of meeting you. I applied for this post: "
+             "https://careers.brightwaterhealth.org/jobs/renal-pharmacist-leeds-2291 . Would you consider referring me "
+             "for the renal pharmacist role? I have four years in hospital pharmacy. Kind regards, Ama")
+    top = critic.rewrite(draft, relationship="second_degree", n=1)[0]
+    body = top.text.replace("https://careers.brightwaterhealth.org/jobs/renal-pharmacist-leeds-2291", "")
+    assert "brightwaterhealth" not in body.lower(), top.text  # never the slug as a name
+    ids = {f.id for f in critic.critique(top.text, relationship="second_degree").findings}
+    assert "transparency.no_company" not in ids or "[company]" in top.text, top.text
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Hi Aisha, thanks for reaching out. I'm afraid I don't have any say in graduate hiring at Northwind, but every "
+        "opening is on our careers site. Best of luck with your search!",
+        "Hey Jo, just to confirm I submitted the referral for you this afternoon, so keep an eye on your inbox. Fingers crossed!",
+        "Hi Sam, passing along a job posting I saw for your sister: Halfords is hiring a store manager in Leeds, "
+        "https://careers.halfords.com/jobs/4471. Thought she might be interested.",
+        "Evening all, our platform team is hiring two SREs. If you know anyone good, I'll refer them. Details: https://acme.example/careers/sre",
+        "hey, my brother is looking for an electrician apprenticeship around bristol. u know anyone? no worries if not",
+        "Hi Marta! My old teammate Ben just moved to Lisbon and loves climbing like you do. Ben, meet Marta. Marta, meet Ben 🙂",
+    ],
+)
+def test_replies_referrals_made_and_help_for_someone_else_gain_no_ask(critic, draft):
+    for r in critic.rewrite(draft, n=3):
+        assert "refer me" not in r.text and "keep me in mind" not in r.text.lower() and "resume" not in r.text, r.text
