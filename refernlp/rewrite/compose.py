@@ -107,7 +107,10 @@ def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutua
     doc, text = analysis.doc, analysis.text
     facts = build_facts(analysis, crit)
     spans = analysis.slot_spans
-    protect = [spans[k] for k in ("company", "role", "recipient_name", "sender_name", "mutual_contact") if spans.get(k)]
+    # a company or role read inside a demand's own words ("I NEED THIS REFERRAL") is a misreading, not a fact to keep
+    demands = [(m.start, m.end) for m in doc._.strategies or () if m.name == "demand"]
+    protect = [spans[k] for k in ("company", "role", "recipient_name", "sender_name", "mutual_contact") if spans.get(k)
+               and not (k in ("company", "role") and any(a <= spans[k][0] and spans[k][1] <= b for a, b in demands))]
     protect += list(spans["job_ids"]) + list(spans["urls"])
     kinds = {spans[k]: k for k in ("company", "role") if spans.get(k)}
     kinds.update({sp: "job_id" for sp in spans["job_ids"]})

@@ -18,7 +18,7 @@ from ..results import Edit
 from .goals import looking_for, plain_goal  # noqa: F401  (looking_for re-exported)
 from .layout import Layout, layout  # noqa: F401  (layout re-exported)
 from .promise import reported_promise
-from .spot import command_words
+from .spot import command_words, request_words
 from .words import cap, case_like, decap, unshout
 
 #: impolite strategies, the finding each answers, and what is done with the clause holding one
@@ -137,6 +137,10 @@ def _softens(text: str, m: Any) -> bool:
     return any(p.match(text, m.start) for p, _ in _SOFTEN)
 
 
+#: the sender as the subject of a demand that hands on to a request, with its fillers ("I kinda need you to")
+_HEDGING_SUBJECT = re.compile(r"(?i)(?<![\w'’])(?:i|we)(?:\s+(?:kinda|kind\s+of|sort\s+of|really|just|actually|literally|honestly|totally|rly|def|defo|definitely|so))*\s*$")
+#: greetings, fillers and emoji before a demand ("heyyy 😇 sooo need you to ..."): no subject of its own
+_FILLERS = re.compile(r"(?i)(?:[^\w]|_|\b(?:hey+|hi+|yo|so+|ok(?:ay)?|um+|well|anyway|lol|haha+|right|oh)\b)*")
 _CONTRACTION = re.compile(r"['’](?:ll|d|re|ve|s)\b", re.IGNORECASE)
 
 
@@ -168,7 +172,7 @@ def _opens_command(text: str, cs: int, m: Any) -> bool:
     head = text[cs : m.start].strip(" ,")
     # ("Don't make me ask twice" is no request: only a demand ending in "to" hands on to one)
     to = bool(re.search(r"(?i)\bto\s*$", text[m.start : m.end]))
-    return to and (not head or bool(_VOCATIVE.fullmatch(head))) and _first_word(text[m.end : m.end + 40]) in command_words()
+    return to and (not head or bool(_VOCATIVE.fullmatch(head))) and _first_word(text[m.end : m.end + 40]) in request_words()
 
 
 def _hedge(piece: str) -> str:
@@ -262,7 +266,7 @@ def fix_sentence(
             (m for m in here if (m.name in {"swearing", "demand"} or _HUMBLY.search(text[m.start : m.end]) or (m.name in _DROP and (_protected(cs, ce, protect) or facts or tail_only))) and not _softens(text, m)),
             key=lambda m: m.start, reverse=True,
         )
-        cut_subject, vocative = False, ""  # "I need you to put my name forward": what is left is a command, to be hedged
+        cut_subject, vocative, lead_clause = False, "", False  # "I need you to put my name forward": a command to hedge is left
         for m in cuts:
             a, b = max(m.start, cs) - cs, min(m.end, ce) - cs
             humbly = _HUMBLY.search(text, m.start, m.end)
@@ -274,15 +278,23 @@ def fix_sentence(
             b = c.end() if c else b
             t = _DEADLINE_TAIL.match(clause, b)
             b = t.end() if t else b
+            if m.name == "demand" and re.search(r"(?i)\bto$", text[m.start : m.end]):
+                subject = _HEDGING_SUBJECT.search(clause[:a])  # "sooo I kinda need you to refer me": "I kinda" goes too
+                a = subject.start() if subject else a
             if m.name == "demand" and not _DEADLINE.match(text[m.start : m.end].strip()) and (
-                not clause[:a].strip(" ,") or _VOCATIVE.fullmatch(clause[:a].strip(" ,"))
+                not clause[:a].strip(" ,") or _VOCATIVE.fullmatch(clause[:a].strip(" ,")) or _FILLERS.fullmatch(clause[:a])
             ):
                 cut_subject, vocative = True, clause[:a].strip(" ,")  # "Jonno need u to refer me": "Jonno" stays
-            h = _DEADLINE_HEAD.search(clause[:a])
+            elif lead_clause := (m.name == "demand" and clause[:a].rstrip().endswith(",") and _first_word(clause[b:]) in request_words()):
+                # "I've done the legwork, I just need you to click the button": the lead clause stays before the question
+                cut_subject, vocative = True, clause[:a].strip(" ,")
+            h = None if cut_subject and vocative and lead_clause else _DEADLINE_HEAD.search(clause[:a])
             a = h.start() if h else a
             clause = clause[:a] + clause[b:]
         for pat, soft in _SOFTEN:
-            clause = pat.sub(lambda m: case_like(m.group(0), soft), clause)
+            # capitalised like the words it replaces at the clause's start; as written inside it ("As my former
+            # report, you may ..."), where "I'd" keeps its capital
+            clause = pat.sub(lambda m, soft=soft: case_like(m.group(0), soft) if not clause[: m.start()].strip(" ,") else soft, clause)
         clause = re.sub(r"\s{2,}", " ", clause).strip(" ,")
         # what is left of a clause that lost its offending words must still say something ("It is." does not)
         if len(re.findall(r"\w+", clause)) < (3 if soft_marks and cuts else 2):
@@ -290,9 +302,9 @@ def fix_sentence(
             continue
         commands = [m for m in here if m.name == "bare_imperative" and cs <= m.start < ce]
         voc = len(vocative) if vocative and clause.startswith(vocative) and not commands else 0
-        if (commands or (cut_subject and _first_word(clause[voc:]) in command_words())):
+        if (commands or (cut_subject and _first_word(clause[voc:].lstrip(" ,")) in request_words())):
             # a form of address before the command stays in front: "bro refer me" -> "bro, could you refer me"
-            verb = text[commands[0].start : commands[0].end].split()[0] if commands else (_first_word(clause[voc:]) if voc else "")
+            verb = text[commands[0].start : commands[0].end].split()[0] if commands else (_first_word(clause[voc:].lstrip(" ,")) if voc else "")
             at = clause.find(verb) if verb else -1
             if commands and at < 0:
                 commands = []  # the command's own words were cut ("Just do it already, applications close Friday")
@@ -306,7 +318,7 @@ def fix_sentence(
                 hedged = prefix + ", " + core[0].lower() + core[1:] if core else ""
             else:
                 hedged = _hedge(clause)
-            if hedged and (commands or _first_word(clause[voc:]) in command_words()):
+            if hedged and (commands or _first_word(clause[voc:].lstrip(" ,")) in request_words()):
                 clause, question = hedged, True
         pieces.append((clause, True, question, text[sep:cs]))
     kept = [p for p in pieces if p[1]]
@@ -334,7 +346,7 @@ def fix_sentence(
     if text[max(0, s - 4) : s].rstrip(" ").endswith(",") and out.startswith(("Could you ", "Would you ")):
         out = out[0].lower() + out[1:]  # "Hi Sam, could you send me the link?": the greeting's comma goes on
     out = re.sub(r"(^|\s)i(?=\s|[’'](?:m|ve|d|ll)\b)", lambda m: m.group(1) + "I", out)
-    if mark_char == "." and re.match(r"(?i)(?:can|could|would|will|do|did|does|have|are)\s+(?:you|u)\b", out):
+    if mark_char == "." and re.match(r"(?i)(?:can|could|would|will|do|did|does|have|has|are|is)\s+(?:you|u|they|there|he|she|it|we)\b", out):
         mark_char = "?"  # "CAN YOU PLEASE REFER ME ... ACME." is a question once it is not shouted
     out += "?" if prev_q else mark_char
     return out, reason

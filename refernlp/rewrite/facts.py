@@ -40,7 +40,7 @@ _INTRO_BEFORE = re.compile(
 )
 #: the recipient asked to pass the request on: "could you ask her to refer me", "pass my CV to him"
 _BROKER = re.compile(
-    r"\b(?:ask|get|tell)\s+(?P<who>her|him|them|[A-Z][\w'’-]+)\s+(?:to|if|whether)\s+(?:(?:she|he|they)\s+)?"
+    r"\b(?:ask|get|tell)\s+(?:(?:your|ur)\s+[\w-]+\s+)?(?P<who>her|him|them|[A-Z][\w'’-]+)\s+(?:to|if|whether)\s+(?:(?:she|he|they)(?:['’]d|['’]ll)?\s+)?"
     r"(?:could\s+|would\s+|can\s+|might\s+)?(?:refer|recommend|put\s+(?:me|my\s+name)|pass|forward|vouch)"
     r"|\b(?:pass|forward|send)\s+my\s+(?:cv|resume|résumé|details|profile)\s+(?:on\s+)?to\s+(?P<who2>her|him|them|[A-Z][\w'’-]+)",
     re.IGNORECASE,

@@ -43,6 +43,10 @@ def looking_for(piece: str) -> str | None:
     return "I'm looking for " + want.rstrip(" ,;.")
 
 
+#: how a plain statement of the facts of a dropped clause starts
+PLAIN_GOAL = "I'm interested in "
+
+
 def plain_goal(text: str, cs: int, ce: int, kinds: Mapping[tuple[int, int], str]) -> str | None:
     """ "I've told the hiring manager at Allegro you'll vouch for me for the Category Manager role" ->
     "I'm interested in the Category Manager role at Allegro": the facts of a clause that must go, or None."""
@@ -60,4 +64,4 @@ def plain_goal(text: str, cs: int, ce: int, kinds: Mapping[tuple[int, int], str]
     else:
         return None
     rest = [text[a:b] for (a, b), k in kinds.items() if cs <= a and b <= ce and k not in {"role", "company"}]
-    return "I'm interested in " + what + (f" ({', '.join(rest)})" if rest else "")
+    return PLAIN_GOAL + what + (f" ({', '.join(rest)})" if rest else "")

@@ -34,6 +34,7 @@ from typing import Any, Mapping
 
 from ..results import Edit
 from .edits import FIX_REASONS, Layout, apply_edits, delete_sentence, edit, sentence_edits, valid_edits
+from .goals import PLAIN_GOAL
 from .promise import ASK_OPENING
 from .realise import first_name, indefinite_article  # noqa: F401  (indefinite_article re-exported)
 
@@ -276,7 +277,8 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
             out.append(_before_sentence(d, first, bond, "relationship.ask_before_bond"))
     after_ask = ask[1] if ask else None
     # every ask sentence was dropped as a demand ("Please just do it."): the request is made again, plainly
-    gone = [(x.start, x.end) for x in edits if x.end > x.start and not x.after.strip()]
+    # (or replaced by a plain statement of its facts: "I'm interested in the Lead Designer role.")
+    gone = [(x.start, x.end) for x in edits if x.end > x.start and (not x.after.strip() or (x.after.strip().startswith(PLAIN_GOAL) and "?" not in x.after))]
     dropped = all(any(a0 <= a and b <= b0 for a0, b0 in gone) for a, b in asks) if asks else any(
         m.name == "bare_imperative" and a0 <= m.start < b0 for m in d.marks for a0, b0 in gone
     )

@@ -73,16 +73,17 @@ def lead_in(piece: str, at: int = 0) -> re.Match[str] | None:
     ("Least you can do is put my name in ..."), or None."""
     m = next((m for m in (pat.match(piece, at) for pat in _lead_ins()) if m), None)
     verb = re.match(r"[a-z]+", piece[m.end() :].lower()) if m else None
-    return m if verb and (verb.group(0) in command_words() or verb.group(0) in _lead_in_verbs()) else None
+    return m if verb and verb.group(0) in request_words() else None
 
 
 @lru_cache(maxsize=1)
-def _lead_in_verbs() -> frozenset[str]:
-    """Verbs that start the request after a lead-in though no bare command starts with them ("the least you could
-    do is have a word with HR")."""
+def request_words() -> frozenset[str]:
+    """The verbs a request handed on by a lead-in or a demand starts with: the bare commands' and ``hostile.json``'s
+    ``lead_in_verbs``, which start no bare command of their own ("the least you could do is have a word with HR",
+    "I just need you to click the button")."""
     from ..resources import lexicon
 
-    return frozenset(lexicon("hostile").get("lead_in_verbs", ()))
+    return command_words() | frozenset(lexicon("hostile").get("lead_in_verbs", ()))
 
 
 def names_nobody(opening: str) -> bool:

@@ -262,3 +262,45 @@ def test_a_company_read_only_from_a_link_gets_a_placeholder_not_its_slug(critic)
 def test_replies_referrals_made_and_help_for_someone_else_gain_no_ask(critic, draft):
     for r in critic.rewrite(draft, n=3):
         assert "refer me" not in r.text and "keep me in mind" not in r.text.lower() and "resume" not in r.text, r.text
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # a softened demand inside a sentence is not capitalised as if it started one
+        ("As someone I trained, I expect you'll be glad to refer me for the Staff Nurse post at Guy's.", "As someone I trained, you may be glad"),
+        # the sender as the demand's subject goes with it, and fillers before it are no subject of their own
+        ("heyyy 😅 sooo I kinda need you to refer me for the barista job at your cafe lol", "sooo, would you be willing to refer me for the barista job"),
+        # a lead clause before the demand stays in front of the question
+        ("I've filled in every form, I just need you to click approve in Greenhouse for the Ops Analyst role at Bolt.",
+         "I've filled in every form, could you click approve in Greenhouse"),
+        # a question that lost its question mark gets it back when the sentence is fixed
+        ("hey so ur at figma now right. do they have like design internships. can u refer", "do they have like design internships?"),
+    ],
+)
+def test_demands_are_cut_cleanly_around_the_request(critic, draft, expected):
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    assert expected in text, text
+
+
+def test_a_company_misread_inside_a_shouted_demand_is_not_kept_as_a_fact(critic):
+    draft = "I NEED THIS REFERRAL BY MONDAY. Applications close Monday. Just submit it, I sent you my CV."
+    top = critic.rewrite(draft, relationship="strong", n=1)[0]
+    assert "NEED THIS" not in top.text and "I NEED" not in top.text, top.text
+    assert "politeness.demand" not in {f.id for f in critic.critique(top.text, relationship="strong").findings}, top.text
+
+
+def test_a_draft_asking_its_recipient_to_ask_a_named_relative_stays_addressed_to_the_recipient(critic):
+    draft = ("Hi Carla, hope the new house is coming along! Would you be willing to ask your brother Matteo if he'd refer "
+             "me at Ferrari? There's a Data Engineer opening (req 55102) and I know he's been there for years. I can send him my CV.")
+    for r in critic.rewrite(draft, relationship="second_degree", n=3):
+        assert r.text.startswith("Hi Carla"), r.text  # never re-addressed to Matteo
+        assert "req 55102" in r.text, r.text
+
+
+def test_an_ultimatum_and_a_complaint_about_silence_go(critic):
+    draft = ("Honestly I was expecting more from you. I've messaged twice, I've called, and nothing. If you're not going to "
+             "refer me for the Site Supervisor job at Kier, just say so.")
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    assert "just say so" not in text and "expecting more" not in text and "and nothing" not in text, text
+    assert "Site Supervisor" in text and "?" in text, text  # the request itself is made again, plainly
