@@ -297,7 +297,9 @@ def fix_sentence(
             clause = pat.sub(lambda m, soft=soft: case_like(m.group(0), soft) if not clause[: m.start()].strip(" ,") else soft, clause)
         clause = re.sub(r"\s{2,}", " ", clause).strip(" ,")
         # what is left of a clause that lost its offending words must still say something ("It is." does not)
-        if len(re.findall(r"\w+", clause)) < (3 if soft_marks and cuts else 2):
+        # (nor does a two-word remnant of a demand that is no request to hedge: "Make sure you pick up." -> "pick up")
+        left = len(re.findall(r"\w+", clause))
+        if left < (3 if soft_marks and cuts else 2) or (left == 2 and cuts and not facts and _first_word(clause) not in request_words()):
             pieces.append(("", False, False, text[sep:cs]))
             continue
         commands = [m for m in here if m.name == "bare_imperative" and cs <= m.start < ce]

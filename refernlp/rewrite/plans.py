@@ -240,6 +240,15 @@ _STATES_ROLE = re.compile(r"(?im)(?:^|[.!?]\s+)(?:the\s+(?:role|position|job|ope
 
 
 _HEDGED = ("Could you ", "Would you ")
+def plainly_named(company: str, text: str) -> bool:
+    """Whether the slot reader's company reads as a name in the draft: capitalised or with a digit, or right after
+    "at", "join", "with" or "@" ("saw you're at flutterwave"). Lower-case words read elsewhere may be a misreading
+    ("mujhe is hafte tak koi PM role chahiye"): no line asserting the sender wants to join them."""
+    if any(c.isupper() or c.isdigit() for c in company):
+        return True
+    return re.search(r"(?i)(?:\b(?:at|join|joining|with|for)\s+|@)" + re.escape(company) + r"(?![\w'’-])", text) is not None
+
+
 #: an ask that answers the sentence before it ("If so, I'd love a referral", "If yes, could you ...")
 _ANSWERS_BEFORE = re.compile(r"(?i)\W*(?:and\s+|but\s+)?if\s+(?:so|yes|not|that['’]?s\s+(?:the\s+case|right|true)|they\s+are|it\s+is|you\s+are)\b")
 #: a first sentence that already wishes the reader well ("I hope this email finds you well", "Hope all is good!")
@@ -315,7 +324,7 @@ def additions(d: Draft, edits: list[Edit], relationship: str, plan: Plan) -> lis
         else:
             out.append(_after(d, at, d.pick("no_role_field"), "transparency.vague_general"))
     if "transparency.low" in ids and d.missing:
-        if d.rtype == "targeted" and "goal_statement" in d.missing and d.values["company"]:
+        if d.rtype == "targeted" and "goal_statement" in d.missing and d.values["company"] and plainly_named(d.values["company"], d.text):
             goal = d.pick("goal", company=d.values["company"])
             # (an ask that answers the sentence before it, "If so I'd love a referral", keeps its place after it)
             before_ask = ask and not _ANSWERS_BEFORE.match(d.text, ask[0], ask[1])

@@ -304,3 +304,20 @@ def test_an_ultimatum_and_a_complaint_about_silence_go(critic):
     text = critic.rewrite(draft, relationship="strong", n=1)[0].text
     assert "just say so" not in text and "expecting more" not in text and "and nothing" not in text, text
     assert "Site Supervisor" in text and "?" in text, text  # the request itself is made again, plainly
+
+
+def test_plainly_named_companies():
+    from refernlp.rewrite.plans import plainly_named
+
+    assert plainly_named("Qatar Airways", "Saw you got the Qatar Airways job.")
+    assert plainly_named("flutterwave", "saw you're at flutterwave 😊 any chance?")
+    assert plainly_named("ey", "can u refer me at ey for the data intern thing")
+    # lower-case words the slot reader took for a company: no "I'd love to join the team at hafte tak koi"
+    assert not plainly_named("hafte tak koi", "yaar mujhe is hafte tak koi PM role chahiye, seriously.")
+
+
+def test_a_two_word_remnant_of_a_demand_goes(critic):
+    draft = "I've told their recruiter you'll refer me for the Planner role at Arup, so expect a call. Make sure you pick up."
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    assert "pick up" not in text.lower() and "Make sure" not in text, text
+    assert "Planner" in text and "Arup" in text, text
