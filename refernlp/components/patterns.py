@@ -115,6 +115,16 @@ SIGNOFF_AND_NAME = re.compile(
 LINE_NAME = re.compile(r"^[ \t]*+(?P<name>[A-Z\u00C0-\u00DE][\w'\u2019\u00C0-\u024F-]*+(?:[ \t]++[A-Z\u00C0-\u00DE][\w'\u2019.\u00C0-\u024F-]*+){0,2})[ \t]*+(?:[,.][ \t]*+)?(?:$|\||\(|,)")
 
 
+#: the recipient asked to ask someone else ("ask your husband Jon if he'd refer me", "could you ask him to refer
+#: me"): a request routed through the recipient to the person who can refer, no cold referral ask of the recipient
+THIRD_PARTY_ASK = re.compile(
+    r"\b(?:ask|asking|get|tell)\s+(?:(?:your|ur)\s+[\w-]+\s+)?(?!(?:you|u|around|about|for|me)\b)(?P<who>her|him|them|[A-Z][\w'\u2019-]*)\s+"
+    r"(?:to|if|whether)\s+(?:(?:she|he|they)(?:['\u2019]d|['\u2019]ll)?\s+)?(?:could\s+|would\s+|can\s+|might\s+|be\s+(?:willing|open|happy)\s+to\s+)?"
+    r"(?:refer|recommend|put\s+(?:me|my\s+name)|vouch|have\s+\w+\s+min|meet|talk|chat|speak)\b",
+    re.IGNORECASE,
+)
+
+
 def url_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in URL_RE.finditer(text):

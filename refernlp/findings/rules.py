@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..components.patterns import THIRD_PARTY_ASK
 from ..results import Finding
 from ..schema import LENGTH
 from .engine import Context, Example, finding, rule
@@ -170,7 +171,8 @@ KNOWN = "Hi Leo! Hannah told me you're hiring a Data Scientist at Ritual. We wer
 
 @rule("relationship.second_degree_direct_ask", "error", "A second-degree contact asked directly for a referral.",
       flags=[('I came across your profile. Could you refer me for the Data Analyst role at Acme?', 'targeted', 'second_degree'), (SUBJECT_ASK, 'targeted', 'second_degree'), (KNOWN, 'targeted', 'second_degree')],
-      passes=[('Would you be willing to introduce me to Dana, and maybe she could refer me for the analyst role at Acme?', 'targeted', 'second_degree'), (SUBJECT_CHAT, 'targeted', 'second_degree')])
+      passes=[('Would you be willing to introduce me to Dana, and maybe she could refer me for the analyst role at Acme?', 'targeted', 'second_degree'), (SUBJECT_CHAT, 'targeted', 'second_degree'),
+              ("Would you be willing to ask your husband Jon if he'd refer me for the analyst role at Acme?", 'targeted', 'second_degree')])
 def _second_degree(ctx: Context, id: str, sev: str) -> Iterator[Finding]:
     if ctx.relationship != "second_degree" or ctx.request_type == "none" or ctx.asks_introduction:
         return
@@ -182,6 +184,9 @@ def _second_degree(ctx: Context, id: str, sev: str) -> Iterator[Finding]:
     # an inferred tie: a third party named in a message to someone the sender knows ("we were in the same class"),
     # or a post to a group, is no cold ask (the writer who gives --relationship second-degree is believed)
     if ctx.relationship_source != "given" and ctx.cue("known", "group"):
+        return
+    # the recipient is asked to ask the one who can refer ("ask your husband Jon if he'd refer me"): routed already
+    if THIRD_PARTY_ASK.search(ctx.text):
         return
     via = ctx.slot_spans.get("mutual_contact")
     hint = "Ask your mutual contact whether they know this person well and would make an introduction." if via else "Find a mutual contact who can introduce you, and build the relationship before asking for a referral."

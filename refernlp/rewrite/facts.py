@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..components.patterns import THIRD_PARTY_ASK
 from .reuse import cue_sentence, fit_line
 from .words import TITLE
 
@@ -201,8 +202,8 @@ def build_facts(analysis: Analysis, critique: Critique) -> Facts:
         # "could you introduce me to Sam": the recipient is the one who can introduce
         target, mutual, intro = mutual, recipient, True
     elif named:
-        broker = _BROKER.search(text)
-        who = broker and (broker.group("who") or broker.group("who2"))
+        broker = _BROKER.search(text) or THIRD_PARTY_ASK.search(text)  # (or "asking him if he'd have 15 min with me")
+        who = broker and (broker.groupdict().get("who") or broker.groupdict().get("who2"))
         if who and (who.lower() in {"her", "him", "them"} or who == named.split()[0]):
             # "Mei-Ling is on that team. Could you ask her to refer me?": the recipient brokers, the named one refers
             target, mutual, intro = named, recipient, True

@@ -321,3 +321,19 @@ def test_a_two_word_remnant_of_a_demand_goes(critic):
     text = critic.rewrite(draft, relationship="strong", n=1)[0].text
     assert "pick up" not in text.lower() and "Make sure" not in text, text
     assert "Planner" in text and "Arup" in text, text
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Hi Auntie Grace! Hope you're keeping well. Mum said your son Kofi works at Deloitte Accra now. I've just finished my "
+        "accounting degree. Could you please ask him if he can refer me for the audit graduate scheme? Thank you so much!",
+        "Hey Dom, slightly cheeky one. Your flatmate Priya is still at Monzo, right? I'm applying for the Fincrime Analyst role. "
+        "Would you be okay asking her if she'd have 15 min with me this week? Totally fine to say no on her behalf.",
+    ],
+)
+def test_a_request_routed_through_the_recipient_is_no_cold_ask_and_keeps_its_recipient(critic, draft):
+    ids = {f.id for f in critic.critique(draft, relationship="second_degree").findings}
+    assert "relationship.second_degree_direct_ask" not in ids, ids
+    for r in critic.rewrite(draft, relationship="second_degree", n=3):
+        assert r.text.startswith(draft.split(",")[0] + ","), r.text  # addressed to the recipient, never to the relative
