@@ -25,6 +25,7 @@ from .edits import FIX_REASONS, apply_edits, layout, valid_edits
 from .facts import BAD_STRATEGIES, build_facts
 from .merge import compose_edits, tidy_spacing
 from .plans import ASK_PURPOSES, PLANS, Draft, Plan, additions, answered, plan_edits
+from .replies import unquoted, written_by_helper
 from .spot import hostile_marks, inner_commands, recast_lead_ins
 from .words import placeholders
 
@@ -178,6 +179,9 @@ _NOT_AN_ASK = re.compile(
     r"\b(?:you|u)\s+should\s+(?:def(?:initely)?\s+|really\s+|totally\s+)?(?:look\s+at|hire|talk\s+to|meet|interview)\s+(?:him|her|them)\b|"
     r"\b(?:i['’]?m|im|i\s+am)\s+not\s+(?:asking|after|looking\s+for)\s+(?:you\s+)?(?:for\s+)?(?:a\s+|any\s+)?(?:job|referral|work|favou?r|anything)\b|"
     r"\bnot\s+a\s+(?:job|referral)\s+(?:ask|request)\b|\bno\s+(?:ask|agenda)\s+(?:here|this\s+time)\b|"
+    # turning a job down, or settling a call's time: "i'm gonna turn down the shift manager job", "does next tues work for that call?"
+    r"\b(?:turn(?:ing)?\s+down|declin(?:e|ing)|withdraw(?:ing)?\s+from)\s+(?:the|your|this|that)\s+(?:[\w-]+\s+){0,3}(?:job|offer|role|position)\b|"
+    r"\b(?:does|would|will)\s+(?:next\s+)?[\w.]+\s+work\s+for\s+(?:that|the|our)\s+(?:call|chat|coffee|meeting)\b|"
     # a contact's reply or a sender helping someone else: "Best of luck with your search!", "I submitted the referral
     # this morning", "passing along a job posting I saw for your brother-in-law", "If you know anyone great, send them
     # my way and I'll refer them", "my cousin is looking for a sous chef gig", "Leo, meet Derek"
@@ -216,7 +220,7 @@ def asks_something(d: Draft) -> bool:
     """Whether the draft itself carries a referral ask the rewriter may make plain: ask cues, a target or job
     words, and no offer of a referral or thanks for a past one, nor (with no ask cue) news of a job taken. The
     classifier alone is not enough to add an ask."""
-    if _NOT_AN_ASK.search(d.text):
+    if _NOT_AN_ASK.search(unquoted(d.text)) or written_by_helper(d.text):
         return False
     if _ANNOUNCES.search(d.text) and not any(m.name in {"referral", "keep_in_mind", "introduction"} for m in d.cues):
         return False

@@ -337,3 +337,29 @@ def test_a_request_routed_through_the_recipient_is_no_cold_ask_and_keeps_its_rec
     assert "relationship.second_degree_direct_ask" not in ids, ids
     for r in critic.rewrite(draft, relationship="second_degree", n=3):
         assert r.text.startswith(" ".join(draft.split()[:2])), r.text  # addressed to the recipient, never to the relative
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Hi Sofia, sorry, I can't refer you for the designer role: we only refer people we've worked with. The careers page has everything, good luck!",
+        "Done! I've put your name in for the forklift driver opening. HR should ring you this week. Steel toes on the day 😄",
+        "ok your referral for the line cook job is in. told them you're solid, don't let me down lol",
+        "Thank you for your interest in our company. We are not hiring for that position at the moment, but we will keep your CV on file.",
+        "Hello Priya, I lead recruiting for a boutique search firm. A client of ours, a Series B healthtech, needs a Head of Data. Open to a call?",
+        "hey saw the council is hiring bin lorry drivers, ur brother was asking about driving jobs right? link's on their site",
+        "hiya, thanks for the heads up about the nights opening at the depot! applied this morning 🤞",
+        "Thanks for the call back, but I'm going to turn down the assistant manager job, I've found something nearer home.",
+        "does next thurs work for that call? I'm free after 4",
+        'You said, and I quote, "of course I\'ll refer you, just remind me". So I\'m reminding you: could you refer me for the QA role at Monzo?',
+    ],
+)
+def test_notes_from_the_helpers_side_or_about_something_else_gain_no_referral_ask(critic, draft):
+    quoted_ask = "could you refer me" in draft
+    for r in critic.rewrite(draft, n=3):
+        added = {e.reason for e in r.edits}
+        if quoted_ask:  # the quoted promise does not hide the sender's own ask: the plan still runs
+            assert r.purpose in {"referral_ask", "intro_request"}, r.text
+            continue
+        assert not added & {"ask.unclear", "targeted.no_resume", "courtesy.no_easy_out", "relationship.ask_before_bond"}, r.text
+        assert "refer me" not in r.text and "keep me in mind" not in r.text.lower(), r.text
