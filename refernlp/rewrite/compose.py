@@ -108,20 +108,23 @@ def _draft(analysis: Analysis, crit: Critique, purpose: str, channel: str, mutua
     doc, text = analysis.doc, analysis.text
     facts = build_facts(analysis, crit)
     spans = analysis.slot_spans
-    # a company or role read inside a demand's own words ("I NEED THIS REFERRAL") is a misreading, not a fact to keep
-    demands = [(m.start, m.end) for m in doc._.strategies or () if m.name == "demand"]
-    protect = [spans[k] for k in ("company", "role", "recipient_name", "sender_name", "mutual_contact") if spans.get(k)
-               and not (k in ("company", "role") and any(a <= spans[k][0] and spans[k][1] <= b for a, b in demands))]
-    protect += list(spans["job_ids"]) + list(spans["urls"])
-    kinds = {spans[k]: k for k in ("company", "role") if spans.get(k)}
-    kinds.update({sp: "job_id" for sp in spans["job_ids"]})
-    kinds.update({sp: "url" for sp in spans["urls"]})
     marks = tuple(m for m in doc._.strategies if m.name in FIX_REASONS)
     lay = layout(doc)
     # what the strategy lexicon leaves: commands inside a sentence, hostile phrasings ("least u can do", "so? anything??")
     marks = recast_lead_ins(text, lay.sentences, marks)
     marks += tuple(inner_commands(text, lay.sentences, marks))
     marks += tuple(hostile_marks(text, lay.sentences, marks, crit.politeness.label == "impolite"))
+    # a company or role read inside the lexicon's demand words ("I NEED THIS REFERRAL") is a misreading, not a fact to
+    # keep (a whole sentence marked by hostile.json, "is your firm hiring junior associates or not?", keeps its facts)
+    demands = [(m.start, m.end) for m in doc._.strategies or () if m.name == "demand"]
+    # (nor is a one-letter "name" read inside a shouted word)
+    protect = [spans[k] for k in ("company", "role", "recipient_name", "sender_name", "mutual_contact") if spans.get(k)
+               and spans[k][1] - spans[k][0] > 1
+               and not (k in ("company", "role") and any(a <= spans[k][0] and spans[k][1] <= b for a, b in demands))]
+    protect += list(spans["job_ids"]) + list(spans["urls"])
+    kinds = {spans[k]: k for k in ("company", "role") if spans.get(k) and spans[k] in protect}
+    kinds.update({sp: "job_id" for sp in spans["job_ids"]})
+    kinds.update({sp: "url" for sp in spans["urls"]})
     named_mutual = mutual.strip() if mutual else facts.mutual
     values = {
         "company": facts.company,

@@ -88,6 +88,8 @@ def request_words() -> frozenset[str]:
 
 def names_nobody(opening: str) -> bool:
     """Whether an opening names no one and nothing ("Told Linda at the Jubilee you'd" names Linda)."""
+    if opening.isupper():  # a shouted opening ("EITHER YOU "): its capitals name nobody
+        opening = opening.lower()
     return not re.search(r"[A-Z0-9]", re.sub(r"^\W*\w+|\bI\b", "", opening))
 
 
@@ -144,7 +146,8 @@ def hostile_marks(text: str, sentences: Sequence[tuple[int, int]], marks: Sequen
     """
     strong, context = _patterns()
     # a hostile phrasing may lie over a command mark ("Do it tomorrow ok"): it is dropped, not hedged
-    taken = [(m.start, m.end) for m in marks if m.name != "bare_imperative"]
+    # (nor a shouted stretch: the words inside it are toned down and judged all the same)
+    taken = [(m.start, m.end) for m in marks if m.name not in ("bare_imperative", "shouting")]
     out: list[Mark] = []
 
     def scan(pats: tuple[tuple[str, re.Pattern[str]], ...]) -> None:
@@ -173,12 +176,14 @@ def hostile_marks(text: str, sentences: Sequence[tuple[int, int]], marks: Sequen
             if not m or any(x < s + len(piece) and y > s + at for x, y in taken):
                 continue
             a, b, end = s + at, s + m.end(), s + len(piece)
-            taken.append((a, end))
             # an opening naming someone or something ("Told Linda at the Jubilee you'd ...") holds facts, and one
             # inside a sentence ("I gave her your number and told her you'll ...") leaves no question: kept as written
             if at == 0 and names_nobody(m.group(0)):
                 out.append(Mark(a, b, "demand", "strategy", "negative", text[a:b]))
                 out.append(Mark(b, end, "bare_imperative", "strategy", "negative", text[b:end]))
+                taken.append((a, b))  # the request after it may still end in an ultimatum ("... or don't bother")
+            else:
+                taken.append((a, end))
             break
     scan(strong)
     if impolite or out or any(m.name in HOSTILE for m in marks):

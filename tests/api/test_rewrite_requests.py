@@ -363,3 +363,26 @@ def test_notes_from_the_helpers_side_or_about_something_else_gain_no_referral_as
             continue
         assert not added & {"ask.unclear", "targeted.no_resume", "courtesy.no_easy_out", "relationship.ask_before_bond"}, r.text
         assert "refer me" not in r.text and "keep me in mind" not in r.text.lower(), r.text
+
+
+def test_a_shouted_ultimatum_keeps_its_request_and_loses_its_threat(critic):
+    draft = "IM NOT ASKING AGAIN. YOU PROMISED. EITHER YOU FORWARD MY CV TO YOUR MANAGER TODAY OR DON'T BOTHER TEXTING ME AT CHRISTMAS."
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    assert "forward my CV to your manager" in text and "?" in text, text
+    assert "bother" not in text.lower() and "not asking again" not in text.lower(), text
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Hi Raj, this is my third message. I know you saw it because WhatsApp shows the blue ticks. It takes two minutes. "
+        "Could you refer me for the Data Analyst role at Ocado?",
+        "Sam, I've never asked you for anything before. Could you refer me for the Sous Chef job at Dishoom? Why is this so hard?",
+    ],
+)
+def test_follow_up_jibes_go_and_the_request_stays(critic, draft):
+    text = critic.rewrite(draft, relationship="strong", n=1)[0].text
+    low = text.lower()
+    for jibe in ("third message", "i know you saw", "takes two minutes", "never asked you", "so hard"):
+        assert jibe not in low, text
+    assert "refer me for the" in text, text
