@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from .base import TokenTable
 from .patterns import is_job_url, url_company
-from .ranking import candidate_scores
+from .ranking import many_scores
 from .role_spans import RoleSpans
 
 if TYPE_CHECKING:
@@ -456,7 +456,19 @@ class CandidateProposer:
         """Best candidate of ``doc`` and its probability under ``model`` (a binary candidate classifier)."""
         if not cands:
             return None, 0.0
-        n_bits = int(model.manifest.get("featurizer", {}).get("n_bits", RANKER_BITS))
-        z = candidate_scores(model, cands, n_bits)
-        k = int(np.argmax(z))
-        return cands[k], float(1.0 / (1.0 + np.exp(-z[k])))
+        return CandidateProposer.rank_many([(model, cands)])[0]
+
+    @staticmethod
+    def rank_many(jobs: list[tuple["LinearModel", list[Candidate]]]) -> list[tuple[Candidate | None, float]]:
+        """:meth:`rank` of each ``(model, candidates)``, all scored in one gather (:func:`~.ranking.many_scores`)."""
+        todo = [(model, cands, int(model.manifest.get("featurizer", {}).get("n_bits", RANKER_BITS))) for model, cands in jobs if cands]
+        scores = iter(many_scores(todo))
+        out: list[tuple[Candidate | None, float]] = []
+        for _, cands in jobs:
+            if not cands:
+                out.append((None, 0.0))
+                continue
+            z = next(scores)
+            k = int(np.argmax(z))
+            out.append((cands[k], float(1.0 / (1.0 + np.exp(-z[k])))))
+        return out
