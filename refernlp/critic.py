@@ -9,8 +9,10 @@ once (:meth:`Critic.analyse`); critiques and rewrites are built from that
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
+from contextlib import contextmanager
 from typing import Iterable, Mapping, Sequence
 
 from .analysis import Analysis, build_critique, freeze_probs
@@ -25,6 +27,37 @@ from .textio import DEFAULT_MAX_CHARS, Prepared, check_text, prepare
 
 #: drafts parsed and judged at a time by :meth:`Critic.critique_many`
 CRITIQUE_CHUNK = 256
+
+#: how many threads are inside :func:`collector_paused`, and whether the collector was enabled when the first came in
+_PAUSE = {"depth": 0, "was_enabled": False}
+_PAUSE_LOCK = threading.Lock()
+
+
+@contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector for the duration of the block (one chunk of :meth:`Critic.critique_many`).
+
+    A chunk allocates hundreds of thousands of short-lived objects (Docs, spans,
+    feature dicts), almost none of them in reference cycles, and the collector's
+    passes over them (and over the ~90,000 objects importing spaCy leaves) cost
+    about a tenth of the chunk's time. Reference counting still frees everything
+    at once; any cyclic garbage waits for the collector's next pass after the block,
+    so memory stays bounded by one chunk. The collector is process-wide: nested or
+    concurrent blocks (threads sharing a Critic) are counted, the state found by the
+    first is restored by the last to leave, and an exception restores it too.
+    """
+    with _PAUSE_LOCK:
+        if _PAUSE["depth"] == 0:
+            _PAUSE["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _PAUSE["depth"] += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _PAUSE["depth"] -= 1
+            if _PAUSE["depth"] == 0 and _PAUSE["was_enabled"]:
+                gc.enable()
 
 
 class Critic:
@@ -171,8 +204,10 @@ class Critic:
         out: list[Critique] = []
         # a chunk of drafts at a time: only a chunk's Docs are alive at once, not every draft's
         # (less memory, and the garbage collector's full passes have far fewer objects to scan)
+        # the cyclic collector paused within a chunk, running between chunks (:func:`collector_paused`)
         for i in range(0, len(prepared), CRITIQUE_CHUNK):
-            out.extend(build_critique(a, given, self.disable, channel) for a in self.analyse_prepared(prepared[i : i + CRITIQUE_CHUNK], batch_size=batch_size))
+            with collector_paused():
+                out.extend(build_critique(a, given, self.disable, channel) for a in self.analyse_prepared(prepared[i : i + CRITIQUE_CHUNK], batch_size=batch_size))
         return out
 
     def rewrite(

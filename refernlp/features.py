@@ -6,9 +6,9 @@ parsed at load time. Each feature group is log-scaled and L2-normalised on its
 own, then weighted, so long drafts and short ones are comparable.
 
 Character n-grams, the bulk of every row (~1,000 per draft), are counted and
-hashed with numpy (:func:`_char_group`); the result is bit-for-bit what the
-plain-Python definition (:func:`_group` over a ``Counter``) gives, which stays
-as the reference and the fallback.
+hashed with numpy (:func:`_char_group`, :mod:`refernlp.charngrams`); the result is
+bit-for-bit what the plain-Python definition (:func:`_group` over a ``Counter``)
+gives, which stays as the reference and the fallback.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping
 
 import numpy as np
+
+from .charngrams import LOG_COUNT_FLOATS as _LOG_COUNT_FLOATS
+from .charngrams import NO_VALUES as _NO_VALUES
+from .charngrams import char_ngrams as _char_ngrams
+from .charngrams import sorted_positions as _sorted_positions
 
 _NUM = re.compile(r"^\d[\d,.]*$")
 _URLISH = re.compile(r"^(?:https?://|www\.)|\.(?:com|io|org|net|co)(?:/|$)")
@@ -143,156 +148,6 @@ def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int,
         if col is None:
             col = cache[key] = _column(key, n_bits)
         out[col] = out.get(col, 0.0) + weight * v / norm
-
-
-# --- vectorised character n-grams --------------------------------------------------
-def _crc32_table() -> np.ndarray:
-    table = np.zeros(256, dtype=np.uint32)
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0xEDB88320 if c & 1 else c >> 1
-        table[i] = c
-    return table
-
-
-_CRC_TABLE = _crc32_table()  # zlib's CRC-32 (reflected polynomial 0xEDB88320), one byte at a time
-#: ``1.0 + math.log(k)`` for counts below 256 (0.0 for 0): the same floats the scalar code computes
-_LOG_COUNT_FLOATS = [0.0] + [1.0 + math.log(k) for k in range(1, 256)]
-_LOG_COUNT = np.array(_LOG_COUNT_FLOATS, dtype=np.float64)
-_SHIFT = [np.uint64(8 * j) for j in range(8)]
-_NO_COLUMNS = np.zeros(0, dtype=np.uint32)
-_NO_VALUES = np.zeros(0, dtype=np.float64)
-#: position bits below a packed n-gram key or a column in one sorted uint64 (:func:`_sorted_positions`)
-_POS_BITS = 21
-_POS_MASK = np.uint64((1 << _POS_BITS) - 1)
-
-
-def _length_bits(n: int, top: int) -> np.uint64:
-    """The length part of an n-gram key: above the 8 * ``top`` character bits (bit 40 up to 5 characters, else 56)."""
-    return np.uint64(n << (40 if top <= 5 else 56))
-
-
-def _sorted_positions(values: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """``values`` (unsigned, below ``2**bits``) sorted, and the position each came from, equal values by position.
-
-    What ``np.argsort(values, kind="stable")`` orders, from one plain sort of
-    ``value << 21 | position`` where that fits in 64 bits (else the stable argsort).
-    """
-    n = len(values)
-    if bits + _POS_BITS <= 64 and n <= 1 << _POS_BITS:
-        packed = np.sort((values.astype(np.uint64) << np.uint64(_POS_BITS)) | np.arange(n, dtype=np.uint64))
-        return packed >> np.uint64(_POS_BITS), (packed & _POS_MASK).astype(np.intp)
-    order = np.argsort(values, kind="stable")
-    return values[order], order
-
-
-def _first_counts(keys: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
-    """The position of each distinct key's first occurrence, in increasing order, and how often it occurs."""
-    ordered, pos = _sorted_positions(keys, 43 if top <= 5 else 64)
-    total = len(keys)
-    new = np.empty(total, dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    # each run's first position (its smallest) gets the run's length; read back in position order
-    mark = np.zeros(total, dtype=np.int64)
-    mark[pos[starts]] = np.diff(starts, append=total)
-    first = np.flatnonzero(mark)
-    return first, mark[first]
-
-
-def _char_ngrams(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """The columns and values ``_group`` would add for the character n-grams of ``norm``, vectorised; None where it does not apply.
-
-    One entry per distinct n-gram, in first-occurrence order (two n-grams may
-    share a column: :func:`_add_group` sums them as ``_group`` does).
-
-    Each n-gram (n <= 7) is packed into a uint64 key: one byte per character
-    (the character itself for ASCII text, else its index in the text's sorted
-    alphabet) and n in the top byte, so equal keys are equal strings. Keys are
-    counted with one stable sort and put back in first-occurrence order (the
-    order a ``Counter`` inserts them). The CRC-32 of ``prefix`` + n-gram is
-    extended one character (ASCII text) or one UTF-8 byte (:func:`_wide_ngrams`)
-    at a time for every start position at once, and each n-gram's CRC is read
-    off after its own number of steps.
-    """
-    if not (1 <= lo <= hi <= 7) or not weight > 0:
-        return None
-    size = len(norm)
-    if size < lo:
-        return _NO_COLUMNS, _NO_VALUES  # no n-grams: _group would add nothing
-    top = min(hi, size)
-    init = ~zlib.crc32(prefix.encode("utf-8")) & 0xFFFFFFFF
-    if norm.isascii():
-        # keys and CRCs of every n-gram, laid out n by n, position by position
-        codes = np.frombuffer(norm.encode("ascii"), dtype=np.uint8)
-        b = codes.astype(np.uint64)
-        crc = np.full(size, init, dtype=np.uint32)
-        key = np.zeros(size, dtype=np.uint64)
-        keys, crcs = [], []
-        for n in range(1, top + 1):
-            m = size - n + 1
-            j = n - 1
-            key = key[:m] | (b[j : j + m] << _SHIFT[j])
-            crc = _CRC_TABLE[(crc[:m] ^ codes[j : j + m]) & 0xFF] ^ (crc[:m] >> 8)
-            if n >= lo:
-                keys.append(key | _length_bits(n, top))
-                crcs.append(crc)
-    else:
-        wide = _wide_ngrams(norm, lo, top, init)
-        if wide is None:
-            return None
-        keys, crcs = wide
-    all_keys = np.concatenate(keys)
-    all_crcs = np.concatenate(crcs)
-    first, counts = _first_counts(all_keys, top)
-
-    scaled = _LOG_COUNT[np.minimum(counts, 255)]
-    for i in np.flatnonzero(counts > 255).tolist():
-        scaled[i] = 1.0 + math.log(int(counts[i]))
-    norm2 = math.sqrt(sum((scaled * scaled).tolist())) or 1.0
-    cols = (all_crcs[first] ^ np.uint32(0xFFFFFFFF)) & np.uint32((1 << n_bits) - 1)
-    return cols, (weight * scaled) / norm2
-
-
-def _wide_ngrams(norm: str, lo: int, top: int, init: int) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
-    """The keys and CRC states of :func:`_char_ngrams` for a text that is not ASCII (None: over 256 distinct characters).
-
-    Keys hold each character's index in the text's sorted alphabet. The CRC
-    runs over the text's UTF-8 bytes: step k feeds every start position its
-    k-th byte, so an n-gram's CRC is the state after as many steps as its
-    characters have bytes (the same bytes, in the same order, as
-    ``zlib.crc32((prefix + ngram).encode("utf-8"))``). Every start takes as
-    many steps as the longest n-gram; the states past an n-gram's end are never read.
-    """
-    points = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
-    alphabet, index = np.unique(points, return_inverse=True)
-    if len(alphabet) > 256:
-        return None
-    size = len(points)
-    codes = index.astype(np.uint64)
-    # byte offset of each character in the UTF-8 text
-    offsets = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(1 + (points >= 0x80).astype(np.int64) + (points >= 0x800) + (points >= 0x10000), out=offsets[1:])
-    depth = int((offsets[top:] - offsets[: size - top + 1]).max())  # every n-gram lies in some top-gram
-    data = np.frombuffer(norm.encode("utf-8") + bytes(depth), dtype=np.uint8)
-    feed = data[offsets[:size] + np.arange(depth)[:, None]]  # (depth, size): byte k after each start
-    states = np.empty((depth + 1, size), dtype=np.uint32)
-    states[0] = init
-    for k in range(depth):
-        crc = states[k]
-        np.bitwise_xor(_CRC_TABLE[(crc ^ feed[k]) & 0xFF], crc >> 8, out=states[k + 1])
-    keys, crcs = [], []
-    key = np.zeros(size, dtype=np.uint64)
-    for n in range(1, top + 1):
-        m = size - n + 1
-        j = n - 1
-        key = key[:m] | (codes[j : j + m] << _SHIFT[j])
-        if n >= lo:
-            keys.append(key | _length_bits(n, top))
-            crcs.append(states[offsets[n : n + m] - offsets[:m], np.arange(m)])
-    return keys, crcs
 
 
 def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> bool:

@@ -39,6 +39,10 @@ class Mark:
     polarity: str = "neutral"
     text: str = ""
 
+    def __init__(self, start: int, end: int, name: str, category: str, polarity: str = "neutral", text: str = "") -> None:
+        # what the generated frozen __init__ does, without one object.__setattr__ call per field (~13 Marks a draft)
+        self.__dict__.update(start=start, end=end, name=name, category=category, polarity=polarity, text=text)
+
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "polarity": self.polarity, "text": self.text, "start": self.start, "end": self.end}
 

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from .base import TokenTable
 from .patterns import is_job_url, url_company
-from .ranking import candidate_scores
+from .ranking import many_scores
 from .role_spans import RoleSpans
 
 if TYPE_CHECKING:
@@ -76,6 +76,10 @@ class Candidate:
     features: dict[str, float]
     #: draft-level features, one dict shared by every candidate of a draft (scored once per draft)
     shared: Mapping[str, float] = field(default_factory=dict)
+
+    def __init__(self, start: int, end: int, text: str, features: dict[str, float], shared: Mapping[str, float] | None = None) -> None:
+        # what the generated frozen __init__ does, without one object.__setattr__ call per field (~17 candidates a draft)
+        self.__dict__.update(start=start, end=end, text=text, features=features, shared={} if shared is None else shared)
 
     def all_features(self) -> dict[str, float]:
         """``features`` and ``shared`` together: the row the ranker is trained on."""
@@ -456,7 +460,19 @@ class CandidateProposer:
         """Best candidate of ``doc`` and its probability under ``model`` (a binary candidate classifier)."""
         if not cands:
             return None, 0.0
-        n_bits = int(model.manifest.get("featurizer", {}).get("n_bits", RANKER_BITS))
-        z = candidate_scores(model, cands, n_bits)
-        k = int(np.argmax(z))
-        return cands[k], float(1.0 / (1.0 + np.exp(-z[k])))
+        return CandidateProposer.rank_many([(model, cands)])[0]
+
+    @staticmethod
+    def rank_many(jobs: list[tuple["LinearModel", list[Candidate]]]) -> list[tuple[Candidate | None, float]]:
+        """:meth:`rank` of each ``(model, candidates)``, all scored in one gather (:func:`~.ranking.many_scores`)."""
+        todo = [(model, cands, int(model.manifest.get("featurizer", {}).get("n_bits", RANKER_BITS))) for model, cands in jobs if cands]
+        scores = iter(many_scores(todo))
+        out: list[tuple[Candidate | None, float]] = []
+        for _, cands in jobs:
+            if not cands:
+                out.append((None, 0.0))
+                continue
+            z = next(scores)
+            k = int(np.argmax(z))
+            out.append((cands[k], float(1.0 / (1.0 + np.exp(-z[k])))))
+        return out

@@ -171,14 +171,15 @@ class SlotExtractor:
         spans["role"] = None
         # the token table, sentence and draft features both proposers read, built once
         tokens = self.candidates.tokens(doc, found_urls) if self.company_model is not None or self.role_model is not None else None
+        # the company and role candidates, proposed in turn and scored together (one gather)
+        jobs = []
         if self.company_model is not None:
-            best, p = self.candidates.rank(self.company_model, self.candidates.company_candidates(doc, found_urls, names, tokens))
-            if best is not None and p >= float(self.company_model.manifest.get("threshold", 0.5)):
-                spans["company"] = (best.start, best.end)
+            jobs.append(("company", self.company_model, self.candidates.company_candidates(doc, found_urls, names, tokens)))
         if self.role_model is not None:
-            best, p = self.candidates.rank(self.role_model, self.candidates.role_candidates(doc, found_urls, tokens))
-            if best is not None and p >= float(self.role_model.manifest.get("threshold", 0.5)):
-                spans["role"] = (best.start, best.end)
+            jobs.append(("role", self.role_model, self.candidates.role_candidates(doc, found_urls, tokens)))
+        for (slot, model, _), (best, p) in zip(jobs, self.candidates.rank_many([(model, cands) for _, model, cands in jobs])):
+            if best is not None and p >= float(model.manifest.get("threshold", 0.5)):
+                spans[slot] = (best.start, best.end)
         ext = doc._
         ext.slot_spans = dict(spans, job_ids=job_ids, urls=urls)
         slots: dict[str, object] = {k: (text[v[0] : v[1]] if v else None) for k, v in spans.items()}

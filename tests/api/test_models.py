@@ -83,6 +83,30 @@ def test_critique_many_matches_single(critic, test_rows):
     assert [m.to_dict() for m in many] == [critic.critique(t).to_dict() for t in texts]
 
 
+def test_critique_many_restores_the_collector(critic):
+    """critique_many pauses the cyclic collector per chunk and leaves it as it found it, also after an error."""
+    import gc
+
+    from refernlp.critic import collector_paused
+
+    assert gc.isenabled()
+    critic.critique_many(["Could you refer me for the analyst role at Acme?"] * 3)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        critic.critique_many(["Could you refer me for the analyst role at Acme?"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError):
+        with collector_paused():
+            with collector_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+    assert gc.isenabled()
+
+
 def test_slot_strings_are_verbatim(critic, test_rows):
     for row in test_rows[:80]:
         r = critic.critique(row["text"])
