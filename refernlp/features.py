@@ -22,10 +22,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from .charngrams import LOG_COUNT_FLOATS as _LOG_COUNT_FLOATS
-from .charngrams import NO_VALUES as _NO_VALUES
-from .charngrams import char_ngrams as _char_ngrams
-from .charngrams import sorted_positions as _sorted_positions
+from .charngrams import LOG_COUNT_FLOATS, NO_VALUES, char_ngrams, sorted_positions
 
 _NUM = re.compile(r"^\d[\d,.]*$")
 _URLISH = re.compile(r"^(?:https?://|www\.)|\.(?:com|io|org|net|co)(?:/|$)")
@@ -138,7 +135,7 @@ def prefixed_word(w: str) -> str:
 def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> None:
     if not counts or weight == 0:
         return
-    log_count = _LOG_COUNT_FLOATS  # 1.0 + math.log(v) for the small integer counts, looked up
+    log_count = LOG_COUNT_FLOATS  # 1.0 + math.log(v) for the small integer counts, looked up
     scaled = {k: log_count[v] if type(v) is int and 0 <= v < 256 else 1.0 + math.log(v) if v > 0 else 0.0 for k, v in counts.items()}
     norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
     cache = _columns(n_bits)
@@ -151,8 +148,8 @@ def _group(counts: Mapping[str, float], prefix: str, weight: float, n_bits: int,
 
 
 def _char_group(norm: str, lo: int, hi: int, prefix: str, weight: float, n_bits: int, out: dict[int, float]) -> bool:
-    """``_group`` of the character n-grams of ``norm`` into ``out``, vectorised (:func:`_char_ngrams`); False where it does not apply."""
-    group = _char_ngrams(norm, lo, hi, prefix, weight, n_bits)
+    """``_group`` of the character n-grams of ``norm`` into ``out``, vectorised (:func:`char_ngrams`); False where it does not apply."""
+    group = char_ngrams(norm, lo, hi, prefix, weight, n_bits)
     if group is None:
         return False
     _add_group(group[0], group[1], out)
@@ -213,8 +210,8 @@ def _word_arrays(words: Iterable[str], config: FeatureConfig) -> tuple[list[int]
         wc.update(named if n == 1 else map(" ".join, zip(named, *(toks[k:] for k in range(1, n)))))
     weight = config.word_weight
     if not wc or weight == 0:
-        return [], _NO_VALUES
-    log_count = _LOG_COUNT_FLOATS
+        return [], NO_VALUES
+    log_count = LOG_COUNT_FLOATS
     scaled = [log_count[v] if v < 256 else 1.0 + math.log(v) for v in wc.values()]  # Counter counts: ints >= 1
     norm = math.sqrt(sum(v * v for v in scaled)) or 1.0
     cols = feature_columns(list(wc), config.n_bits)
@@ -257,7 +254,7 @@ def text_feature_arrays(
     if config.char_weight:
         norm = " " + _WS.sub(" ", text.lower()) + " "
         lo, hi = config.char_ngrams
-        chars = _char_ngrams(norm, lo, hi, "c:", config.char_weight, config.n_bits)
+        chars = char_ngrams(norm, lo, hi, "c:", config.char_weight, config.n_bits)
         if chars is None:  # not vectorisable: the dict path
             row = text_features(words, text, cues, config)
             return np.fromiter(row.keys(), dtype=np.int64, count=len(row)), np.fromiter(row.values(), dtype=np.float64, count=len(row))
@@ -295,7 +292,7 @@ def merge_repeats(cols: np.ndarray, vals: np.ndarray, n_bits: int) -> tuple[np.n
     """
     if len(cols) < 2:
         return cols, vals
-    ordered, pos = _sorted_positions(cols, n_bits)
+    ordered, pos = sorted_positions(cols, n_bits)
     repeat = ordered[1:] == ordered[:-1]
     if not repeat.any():
         return cols, vals
