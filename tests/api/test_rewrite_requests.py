@@ -351,6 +351,9 @@ def test_a_request_routed_through_the_recipient_is_no_cold_ask_and_keeps_its_rec
         "hiya, thanks for the heads up about the nights opening at the depot! applied this morning 🤞",
         "Thanks for the call back, but I'm going to turn down the assistant manager job, I've found something nearer home.",
         "does next thurs work for that call? I'm free after 4",
+        "Hi Tom, good news: I submitted you for the Night Shift Lead role on our referral portal this morning. Workday will email you.",
+        "Hi Aisha, sadly the receptionist spot was filled last week, and we don't have any openings right now. Sorry I can't be more help!",
+        "Hi Ben, I'm not on the hiring side, but I've forwarded your note to our grad recruiting team. Fingers crossed!",
         'You said, and I quote, "of course I\'ll refer you, just remind me". So I\'m reminding you: could you refer me for the QA role at Monzo?',
     ],
 )
@@ -386,3 +389,12 @@ def test_follow_up_jibes_go_and_the_request_stays(critic, draft):
     for jibe in ("third message", "i know you saw", "takes two minutes", "never asked you", "so hard"):
         assert jibe not in low, text
     assert "refer me for the" in text, text
+
+
+def test_a_past_referral_in_a_favour_ledger_is_no_reply_from_the_helper(critic):
+    from refernlp.rewrite.replies import written_by_helper
+
+    draft = "Hi Conor, I referred you into Janssen back in 2017 and you got the job. Could you refer me for the QA Lead role at Roche?"
+    assert not written_by_helper(draft)
+    top = critic.rewrite(draft, relationship="strong", n=1)[0]
+    assert top.purpose in {"referral_ask", "intro_request"}, top.text
